@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { isRoleName } from '@gatehouse/access';
+import { AppPasswordsService } from '@gatehouse/app-passwords';
+import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
+import { UsersService } from '@gatehouse/users';
+import { Command, CommanderError } from 'commander';
+import { AppModule } from './app.module';
+
+/** Thrown for a usage or data problem: printed as `{"code","message"}` on stderr, exit 1. */
+class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Connects to the site's database: DATABASE_URL, else the running server's embedded PostgreSQL,
+ * else starts the embedded one for the duration of the command.
+ */
+async function openDatabase(config: GatehouseConfig): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const info = readConnectionFile(config.dataDir);
+  if (info && (await canConnect(embeddedUrl(info)))) return { url: embeddedUrl(info) };
+  const embedded = await startEmbeddedPostgres(config.dataDir);
+  return { url: embedded.url, embedded };
+}
+
+async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const { url, embedded } = await openDatabase(config);
+  try {
+    await runMigrations(url);
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, url), { logger: ['error'] });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+async function findUser(app: INestApplicationContext, login: string) {
+  const user = await app.get(UsersService).findByLoginOrEmail(login);
+  if (!user) throw new CliError('invalid_username', `No user with login or email "${login}".`);
+  return user;
+}
+
+function buildProgram(): Command {
+  const program = new Command('gatehouse').exitOverride().description('Gatehouse operator commands; each prints JSON.');
+  const user = program.command('user').description('manage users');
+  user
+    .command('create')
+    .requiredOption('--login <login>')
+    .requiredOption('--email <email>')
+    .requiredOption('--password <password>')
+    .option('--role <role>', 'administrator, editor, author, contributor or subscriber', 'subscriber')
+    .action(async (options: { login: string; email: string; password: string; role: string }) => {
+      if (!isRoleName(options.role)) throw new CliError('invalid_role', `Unknown role "${options.role}".`);
+      const role = options.role;
+      const created = await withApp((app) => app.get(UsersService).create({ login: options.login, email: options.email, password: options.password, role }));
+      print({ id: created.id, login: created.login });
+    });
+
+  const appPassword = program.command('app-password').description('manage application passwords');
+  appPassword
+    .command('create')
+    .requiredOption('--user <login>')
+    .requiredOption('--name <name>')
+    .option('--app-id <uuid>')
+    .action(async (options: { user: string; name: string; appId?: string }) => {
+      if (options.appId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(options.appId)) {
+        throw new CliError('rest_invalid_uuid', 'app-id is not a valid lowercase UUID.');
+      }
+      if (options.name.trim() === '') throw new CliError('rest_invalid_param', 'name must not be empty.');
+      const result = await withApp(async (app) => {
+        const owner = await findUser(app, options.user);
+        return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId });
+      });
+      print({ uuid: result.grant.id, password: result.password });
+    });
+  appPassword
+    .command('revoke')
+    .requiredOption('--user <login>')
+    .requiredOption('--uuid <uuid>')
+    .action(async (options: { user: string; uuid: string }) => {
+      await withApp(async (app) => {
+        const owner = await findUser(app, options.user);
+        const service = app.get(AppPasswordsService);
+        const grant = await service.findActive(owner.id, options.uuid);
+        if (!grant) throw new CliError('rest_application_password_not_found', 'Application password not found.');
+        await service.revoke(grant.id);
+      });
+      print({ revoked: true, uuid: options.uuid });
+    });
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    const code = error instanceof CliError || error instanceof WpError ? error.code : error instanceof ConfigError ? 'config_error' : 'error';
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(JSON.stringify({ code, message }) + '\n');
+    process.exit(1);
+  });

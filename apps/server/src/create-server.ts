@@ -1,0 +1,59 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatehouseConfig, phpJsonStringify, registerBodyParsers, toWpError } from '@gatehouse/core';
+import '@gatehouse/access';
+import type { FastifyReply } from 'fastify';
+import { AppModule } from './app.module';
+
+/** WordPress's `?rest_route=/wp/v2/...` form is the same request as `/wp-json/wp/v2/...`. */
+export function rewriteRestRoute(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const path = url.slice(0, query);
+  if (path !== '/' && path !== '/index.php') return url;
+  const params = new URLSearchParams(url.slice(query + 1));
+  const route = params.get('rest_route');
+  if (route === null) return url;
+  params.delete('rest_route');
+  const rest = params.toString();
+  const normalized = route.startsWith('/') ? route : `/${route}`;
+  return `/wp-json${normalized}${rest ? `?${rest}` : ''}`;
+}
+
+/** Builds the Nest application on Fastify with WordPress's wire conventions. Shared by main.ts and the tests. */
+export async function createServer(config: GatehouseConfig, databaseUrl: string, options: { logger?: false | ('log' | 'error' | 'warn')[] } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    bodyLimit: 1024 * 1024,
+    rewriteUrl: (request: { url?: string }) => rewriteRestRoute(request.url ?? '/'),
+    // Malformed URLs and similar are refused by the router before Nest: answer them in WordPress's shape too.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+      const { body } = toWpError(error);
+      void reply.code(body.data.status).header('Content-Type', 'application/json; charset=UTF-8').send(phpJsonStringify(body));
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+    logger: options.logger ?? ['log', 'error', 'warn'],
+    bufferLogs: false,
+    // WordPress's body rules (empty JSON is no parameters; invalid JSON is rest_invalid_json) replace Nest's parsers.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  registerBodyParsers(fastify);
+  fastify.setReplySerializer((payload) => phpJsonStringify(payload));
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/wp-json')) {
+      reply.header('Link', `<${config.siteUrl}/wp-json/>; rel="https://api.w.org/"`);
+      reply.header('X-Content-Type-Options', 'nosniff');
+      reply.header('X-Robots-Tag', 'noindex');
+      const type = reply.getHeader('content-type');
+      if (type === undefined || String(type).startsWith('application/json')) reply.header('Content-Type', 'application/json; charset=UTF-8');
+      if (request.principal) reply.header('Cache-Control', 'no-cache, must-revalidate, max-age=0');
+    }
+    return payload;
+  });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,25 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from './principal';
+
+export interface Requirement {
+  /** Primitive capability the caller must hold (e.g. `create_users`); omitted: any logged-in user. */
+  capability?: string;
+  /** WordPress's code and message for the refusal. */
+  code?: string;
+  message?: string;
+}
+
+/** The route needs a logged-in caller, optionally holding a capability. Read by the access guard. */
+export const Requires = Reflector.createDecorator<Requirement>();
+
+/** The authenticated principal of this request, or undefined when anonymous. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | undefined => {
+  return context.switchToHttp().getRequest<FastifyRequest>().principal;
+});
+
+/** The route's parameters after validation against its declared arguments. */
+export const WpParams = createParamDecorator((_data: unknown, context: ExecutionContext): Record<string, unknown> => {
+  return context.switchToHttp().getRequest<FastifyRequest>().wpParams ?? {};
+});

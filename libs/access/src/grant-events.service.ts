@@ -1,0 +1,86 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+
+export const GRANT_CHANNEL = 'gatehouse_grants';
+/** Payload meaning "anything may have changed" (a user's role, a bulk revocation). */
+export const ALL_GRANTS = '*';
+
+type Listener = (grantId: string) => void;
+
+/**
+ * Tells every process sharing the database that grants changed, through PostgreSQL LISTEN/NOTIFY, so
+ * credential caches drop what a revocation made by any process (another instance, the CLI) ended.
+ * While the listening connection is down, `listening` is false and caches must not be trusted.
+ */
+@Injectable()
+export class GrantEventsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('GrantEvents');
+  private readonly listeners = new Set<Listener>();
+  private client?: Client;
+  private connected = false;
+  private closing = false;
+  private retry?: NodeJS.Timeout;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get listening(): boolean {
+    return this.connected;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.connected = false;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Announces a change to `grantId` (or ALL_GRANTS). Called inside the change's transaction, the
+   * notification is delivered to other processes when it commits; this process forgets at once.
+   */
+  async publish(manager: EntityManager, grantId: string): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [GRANT_CHANNEL, grantId]);
+    this.emit(grantId);
+  }
+
+  private emit(grantId: string): void {
+    for (const listener of this.listeners) listener(grantId);
+  }
+
+  private async connect(): Promise<void> {
+    const options = this.dataSource.options as PostgresConnectionOptions;
+    const client = new Client({ connectionString: options.url });
+    this.client = client;
+    const lost = (error?: Error) => {
+      if (this.client !== client || this.closing) return;
+      this.connected = false;
+      this.emit(ALL_GRANTS);
+      if (error) this.logger.warn(`revocation listener lost: ${error.message}; retrying`);
+      this.retry = setTimeout(() => void this.connect(), 1000);
+    };
+    client.on('notification', (message) => this.emit(message.payload ?? ALL_GRANTS));
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${GRANT_CHANNEL}`);
+      this.connected = true;
+      // Anything cached while we were deaf may be stale.
+      this.emit(ALL_GRANTS);
+    } catch (error) {
+      lost(error as Error);
+    }
+  }
+}

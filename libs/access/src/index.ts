@@ -1,0 +1,14 @@
+export { AccessModule } from './access.module';
+export { AccessGuard } from './access.guard';
+export { Requires, CurrentPrincipal, WpParams } from './access.decorators';
+export type { Requirement } from './access.decorators';
+export { principalCan, principalCanEditUser, authorizationStatus } from './capabilities';
+export { CredentialSchemes } from './credential-schemes';
+export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
+export { GrantUsageService, USAGE_WRITE_INTERVAL_MS } from './grant-usage.service';
+export { Grant } from './entities/grant.entity';
+export { clientIp } from './client-ip';
+export { parseBasicCredentials, authorizationScheme, malformedAuthorization } from './authorization-header';
+export type { Principal, PrincipalUser, PrincipalGrant, GrantPolicy, AuthMethod } from './principal';
+export { ROLE_NAMES, isRoleName, capabilitiesOf, roleHasCapability, isRoleAtOrBelow } from './roles';
+export type { RoleName } from './roles';

@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Grant, GrantEventsService, Principal } from '@gatehouse/access';
+import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { UsersService } from '@gatehouse/users';
+import { randomUUID } from 'node:crypto';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { chunkAppPassword, generateAppPassword, normalizeAppPassword } from './app-password-format';
+import { CredentialCache } from './credential-cache';
+import { AppPassword } from './entities/app-password.entity';
+
+export interface CreateAppPasswordInput {
+  name: string;
+  appId?: string;
+}
+
+const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Gatehouse", charset="UTF-8"' };
+
+function unauthorized(code: string, message: string): WpError {
+  return new WpError(code, message, 401, {}, BASIC_CHALLENGE);
+}
+
+interface CredentialRow {
+  grant_id: string;
+  secret_hash: Buffer;
+  app_id: string;
+  name: string;
+  last_used_at: Date | null;
+  user_id: number;
+  login: string;
+  email: string;
+  role: Principal['user']['role'];
+}
+
+/** Application passwords: each is a grant plus the keyed hash of its secret. */
+@Injectable()
+export class AppPasswordsService {
+  constructor(
+    @InjectRepository(Grant) private readonly grants: Repository<Grant>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly users: UsersService,
+    private readonly events: GrantEventsService,
+    private readonly cache: CredentialCache,
+  ) {}
+
+  /** Creates a password; the plain password is returned once, chunked for display, and never stored. */
+  async create(userId: number, input: CreateAppPasswordInput): Promise<{ grant: Grant; password: string }> {
+    const password = generateAppPassword();
+    const grant = this.grants.create({
+      id: randomUUID(),
+      userId,
+      kind: 'app-password',
+      appId: input.appId ?? '',
+      name: input.name,
+      policy: { type: 'full' },
+      createdAt: new Date(),
+      expiresAt: null,
+      lastUsedAt: null,
+      lastIp: null,
+      revokedAt: null,
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Grant, grant);
+      await manager.insert(AppPassword, { grantId: grant.id, secretHash: this.hash(password) });
+    });
+    return { grant, password: chunkAppPassword(password) };
+  }
+
+  listActive(userId: number): Promise<Grant[]> {
+    return this.grants.find({
+      where: { userId, kind: 'app-password', revokedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async findActive(userId: number, uuid: string): Promise<Grant | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) return null;
+    return this.grants.findOneBy({ id: uuid.toLowerCase(), userId, kind: 'app-password', revokedAt: IsNull() });
+  }
+
+  async rename(grant: Grant, name: string): Promise<Grant> {
+    await this.grants.update({ id: grant.id }, { name });
+    grant.name = name;
+    return grant;
+  }
+
+  /** Revokes one password; every token made from it dies with it, in every process. */
+  async revoke(grantId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(Grant)
+        .set({ revokedAt: () => 'now()' })
+        .where('id = :id AND revoked_at IS NULL', { id: grantId })
+        .execute();
+      // The hash is useless once revoked: drop it.
+      await manager.delete(AppPassword, { grantId });
+      if (!result.affected) return false;
+      await this.events.publish(manager, grantId);
+      return true;
+    });
+  }
+
+  async revokeAll(userId: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string }[] = await manager.query(
+        `UPDATE grants SET revoked_at = now() WHERE user_id = $1 AND kind = 'app-password' AND revoked_at IS NULL RETURNING id`,
+        [userId],
+      );
+      if (rows.length > 0) {
+        await manager.query(`DELETE FROM app_passwords WHERE grant_id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
+        for (const row of rows) await this.events.publish(manager, row.id);
+      }
+      return rows.length;
+    });
+  }
+
+  /**
+   * HTTP Basic with an application password. `identifier` is a login or (with `@`) an email. Errors
+   * are WordPress's: `invalid_username`/`invalid_email` for an unknown user, `incorrect_password`
+   * for anything else — including the user's login password, which never works here.
+   */
+  async authenticate(identifier: string, rawPassword: string): Promise<Principal> {
+    const hash = this.hash(normalizeAppPassword(rawPassword));
+    const key = hash.toString('base64');
+    const cached = this.cache.get(key);
+    if (cached && identifies(identifier, cached.user)) return cached;
+
+    const snapshot = this.cache.snapshot();
+    const rows: CredentialRow[] = await this.dataSource.query(
+      `SELECT ap.grant_id, ap.secret_hash, g.app_id, g.name, g.last_used_at, u.id AS user_id, u.login, u.email, u.role
+         FROM app_passwords ap
+         JOIN grants g ON g.id = ap.grant_id
+         JOIN users u ON u.id = g.user_id
+        WHERE ap.secret_hash = $1 AND g.revoked_at IS NULL`,
+      [hash],
+    );
+    const row = rows[0];
+    if (row && safeEqual(row.secret_hash, hash) && identifies(identifier, row)) {
+      const principal: Principal = {
+        user: { id: row.user_id, login: row.login, email: row.email, role: row.role },
+        grant: { id: row.grant_id, kind: 'app-password', appId: row.app_id, name: row.name, lastUsedAt: row.last_used_at },
+        policy: { type: 'full' },
+        method: 'app-password',
+      };
+      this.cache.set(key, principal, snapshot);
+      return principal;
+    }
+
+    const user = await this.users.findByLoginOrEmail(identifier);
+    if (!user) {
+      throw identifier.includes('@')
+        ? unauthorized('invalid_email', '<strong>Error:</strong> Unknown email address. Check again or try your username.')
+        : unauthorized('invalid_username', '<strong>Error:</strong> Unknown username. Check again or try your email address.');
+    }
+    throw unauthorized('incorrect_password', 'The provided password is an invalid application password.');
+  }
+
+  private hash(password: string): Buffer {
+    return keyedHash(this.config.secret, password);
+  }
+}
+
+function identifies(identifier: string, user: { login: string; email: string }): boolean {
+  const wanted = identifier.toLowerCase();
+  return identifier.includes('@') ? user.email.toLowerCase() === wanted : user.login.toLowerCase() === wanted;
+}

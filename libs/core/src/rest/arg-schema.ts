@@ -1,0 +1,33 @@
+/** The subset of WordPress's JSON-schema argument definitions that Gatehouse's routes use. */
+export type ArgType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null';
+
+export interface ArgSchema {
+  description?: string;
+  type?: ArgType | ArgType[];
+  enum?: readonly (string | number)[];
+  format?: 'uuid' | 'email' | 'uri' | 'date-time' | 'ip';
+  required?: boolean;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  pattern?: string;
+  items?: ArgSchema;
+  properties?: Record<string, ArgSchema>;
+  /** Contexts a schema property shows in; used for output filtering, not validation. */
+  context?: readonly string[];
+  readonly?: boolean;
+}
+
+export type RouteArgs = Record<string, ArgSchema>;
+
+/** WordPress's standard `context` argument. */
+export function contextArg(defaultContext: 'view' | 'edit' | 'embed' = 'view'): ArgSchema {
+  return {
+    description: 'Scope under which the request is made; determines fields present in response.',
+    type: 'string',
+    enum: ['view', 'embed', 'edit'],
+    default: defaultContext,
+    required: false,
+  };
+}
