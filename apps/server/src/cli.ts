@@ -46,9 +46,20 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
   }
 }
 
-function print(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
+/** One flat JSON object per line, spaced as the documented examples: `{"id": 1, "login": "bob"}`. */
+function print(value: Record<string, string | number | boolean>): void {
+  const fields = Object.entries(value).map(([key, field]) => `${JSON.stringify(key)}: ${JSON.stringify(field)}`);
+  process.stdout.write(`{${fields.join(', ')}}\n`);
 }
+
+function fail(code: string, message: string, exitCode: number): never {
+  process.stderr.write(JSON.stringify({ code, message }) + '\n');
+  process.exit(exitCode);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// The same shape the REST API accepts for `email` (format: email).
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function findUser(app: INestApplicationContext, login: string) {
   const user = await app.get(UsersService).findByLoginOrEmail(login);
@@ -57,16 +68,29 @@ async function findUser(app: INestApplicationContext, login: string) {
 }
 
 function buildProgram(): Command {
-  const program = new Command('gatehouse').exitOverride().description('Gatehouse operator commands; each prints JSON.');
+  const program = new Command('gatehouse')
+    .description('Gatehouse operator commands; each prints one JSON object, errors go to stderr as {"code","message"}.')
+    // Usage errors are reported in JSON like every other error (see the catch below); help still prints as text.
+    .configureOutput({ outputError: () => undefined })
+    .showHelpAfterError(false);
+  program.exitOverride();
   const user = program.command('user').description('manage users');
   user
     .command('create')
+    .description('create a user; prints {"id": N, "login": "L"}')
     .requiredOption('--login <login>')
     .requiredOption('--email <email>')
     .requiredOption('--password <password>')
     .option('--role <role>', 'administrator, editor, author, contributor or subscriber', 'subscriber')
     .action(async (options: { login: string; email: string; password: string; role: string }) => {
-      if (!isRoleName(options.role)) throw new CliError('invalid_role', `Unknown role "${options.role}".`);
+      if (!isRoleName(options.role)) {
+        throw new CliError('invalid_role', `Unknown role "${options.role}": expected administrator, editor, author, contributor or subscriber.`);
+      }
+      if (!EMAIL.test(options.email.trim())) throw new CliError('invalid_email', `"${options.email}" is not a valid email address.`);
+      // WordPress's rules for a login password: not empty, no backslash.
+      if (options.password === '' || options.password.includes('\\')) {
+        throw new CliError('invalid_password', 'The password must not be empty or contain a backslash ("\\").');
+      }
       const role = options.role;
       const created = await withApp((app) => app.get(UsersService).create({ login: options.login, email: options.email, password: options.password, role }));
       print({ id: created.id, login: created.login });
@@ -75,12 +99,13 @@ function buildProgram(): Command {
   const appPassword = program.command('app-password').description('manage application passwords');
   appPassword
     .command('create')
-    .requiredOption('--user <login>')
+    .description('create an application password; prints {"uuid": "…", "password": "…"} (the password is shown once)')
+    .requiredOption('--user <login>', 'login or email of the owner')
     .requiredOption('--name <name>')
     .option('--app-id <uuid>')
     .action(async (options: { user: string; name: string; appId?: string }) => {
-      if (options.appId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(options.appId)) {
-        throw new CliError('rest_invalid_uuid', 'app-id is not a valid lowercase UUID.');
+      if (options.appId !== undefined && !UUID.test(options.appId)) {
+        throw new CliError('rest_invalid_uuid', `--app-id "${options.appId}" is not a valid lowercase UUID.`);
       }
       if (options.name.trim() === '') throw new CliError('rest_invalid_param', 'name must not be empty.');
       const result = await withApp(async (app) => {
@@ -91,9 +116,11 @@ function buildProgram(): Command {
     });
   appPassword
     .command('revoke')
-    .requiredOption('--user <login>')
+    .description('revoke an application password; running servers refuse it from their next request')
+    .requiredOption('--user <login>', 'login or email of the owner')
     .requiredOption('--uuid <uuid>')
     .action(async (options: { user: string; uuid: string }) => {
+      if (!UUID.test(options.uuid.toLowerCase())) throw new CliError('rest_invalid_uuid', `--uuid "${options.uuid}" is not a valid UUID.`);
       await withApp(async (app) => {
         const owner = await findUser(app, options.user);
         const service = app.get(AppPasswordsService);
@@ -101,7 +128,7 @@ function buildProgram(): Command {
         if (!grant) throw new CliError('rest_application_password_not_found', 'Application password not found.');
         await service.revoke(grant.id);
       });
-      print({ revoked: true, uuid: options.uuid });
+      print({ uuid: options.uuid.toLowerCase(), revoked: true });
     });
   return program;
 }
@@ -109,9 +136,12 @@ function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
-    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    if (error instanceof CommanderError) {
+      // Help was printed (--help: exit 0; a command group without a subcommand: exit 2).
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.exitCode === 0) process.exit(error.exitCode === 0 ? 0 : 2);
+      // Anything else is a usage error: unknown command or option, missing option (exit 2).
+      fail('usage_error', error.message.replace(/^error: /, ''), 2);
+    }
     const code = error instanceof CliError || error instanceof WpError ? error.code : error instanceof ConfigError ? 'config_error' : 'error';
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(JSON.stringify({ code, message }) + '\n');
-    process.exit(1);
+    fail(code, error instanceof Error ? error.message : String(error), 1);
   });

@@ -83,7 +83,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * loopback port. `env` overrides configuration variables (e.g. GATEHOUSE_ENV=production).
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  // A DATABASE_URL in env shares a database the caller owns (e.g. with a CLI process); it is not dropped on close.
+  const database = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => undefined } : await createTestDatabase();
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
