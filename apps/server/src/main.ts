@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${config.dataDir}/postgres`);
-      embedded = await startEmbeddedPostgres(config.dataDir);
+      embedded = await startEmbeddedPostgres(config.dataDir, undefined, (line) => logger.warn(line));
       databaseUrl = embedded.url;
     }
     const applied = await runMigrations(databaseUrl);

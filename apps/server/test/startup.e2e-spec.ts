@@ -209,9 +209,25 @@ describe('server start-up (built main.js, e2e)', () => {
     expect(((await me.json()) as { slug: string }).slug).toBe('admin');
     const keeper = await fetch(`${url}/wp-json/wp/v2/users/me`, { headers: { authorization: basic('keeper', keeperKey.password) } });
     expect(keeper.status).toBe(200);
-    const secondPid = postmasterPid();
-    expect(await second.stop()).toBe(0);
-    expect(alive(secondPid!)).toBe(false);
+    // Killed without a chance to stop its PostgreSQL (SIGKILL, OOM): the next start stops the leftover one.
+    const leftover = postmasterPid();
+    second.child.kill('SIGKILL');
+    expect(await second.exited).toBe('SIGKILL');
+    running.delete(second);
+    expect(alive(leftover!)).toBe(true);
+    const third = start(env);
+    await third.waitFor(LISTENING);
+    expect(third.output()).toContain(`stopping an embedded PostgreSQL (pid ${leftover}) left running by a process that was killed`);
+    expect(alive(leftover!)).toBe(false);
+    expect((await fetch(`${url}/wp-json/wp/v2/users/me`, { headers: { authorization: basic('admin', adminKey.password) } })).status).toBe(200);
+    // A second server on the same data folder is refused clearly rather than sharing or breaking it.
+    const intruder = start({ ...env, PORT: String(await freePort()) });
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toMatch(/embedded PostgreSQL in .* is in use by another process/);
+
+    const thirdPid = postmasterPid();
+    expect(await third.stop()).toBe(0);
+    expect(alive(thirdPid!)).toBe(false);
     expect(postmasterPid()).toBeUndefined();
   });
 });
