@@ -86,7 +86,8 @@ function buildProgram(): Command {
       if (!isRoleName(options.role)) {
         throw new CliError('invalid_role', `Unknown role "${options.role}": expected administrator, editor, author, contributor or subscriber.`);
       }
-      if (!EMAIL.test(options.email.trim())) throw new CliError('invalid_email', `"${options.email}" is not a valid email address.`);
+      // The width of users.email bounds it too.
+      if (!EMAIL.test(options.email.trim()) || options.email.trim().length > 100) throw new CliError('invalid_email', `"${options.email}" is not a valid email address.`);
       // WordPress's rules for a login password: not empty, no backslash.
       if (options.password === '' || options.password.includes('\\')) {
         throw new CliError('invalid_password', 'The password must not be empty or contain a backslash ("\\").');
@@ -108,6 +109,8 @@ function buildProgram(): Command {
         throw new CliError('rest_invalid_uuid', `--app-id "${options.appId}" is not a valid lowercase UUID.`);
       }
       if (options.name.trim() === '') throw new CliError('rest_invalid_param', 'name must not be empty.');
+      // The width of grants.name.
+      if (options.name.trim().length > 200) throw new CliError('rest_invalid_param', 'name must be at most 200 characters.');
       const result = await withApp(async (app) => {
         const owner = await findUser(app, options.user);
         return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId });

@@ -66,6 +66,7 @@ describe('operator CLI (built, e2e)', () => {
     await expectFailure([...base, '--login', 'CLI-EDITOR', '--email', 'other@example.test'], 'existing_user_login');
     await expectFailure([...base, '--login', 'x2', '--email', 'cli-editor@example.test'], 'existing_user_email');
     await expectFailure([...base, '--login', 'x3', '--email', 'not-an-email'], 'invalid_email');
+    await expectFailure([...base, '--login', 'x3', '--email', `${'e'.repeat(100)}@example.test`], 'invalid_email');
     await expectFailure([...base, '--login', 'bad/login', '--email', 'x4@example.test'], 'rest_user_invalid_username');
     await expectFailure(['user', 'create', '--login', 'x5', '--email', 'x5@example.test', '--password', ''], 'invalid_password');
     // Usage errors (missing option, unknown command or option) exit 2, also in JSON.
@@ -96,6 +97,7 @@ describe('operator CLI (built, e2e)', () => {
     await expectFailure(['app-password', 'create', '--user', 'cli-editor', '--name', 'X', '--app-id', 'NOT-A-UUID'], 'rest_invalid_uuid');
     await expectFailure(['app-password', 'create', '--user', 'cli-editor', '--name', 'X', '--app-id', '0B8F8E2C-6C1E-4B8E-9D1A-2F5A2A7B9E11'], 'rest_invalid_uuid');
     await expectFailure(['app-password', 'create', '--user', 'cli-editor', '--name', '  '], 'rest_invalid_param');
+    await expectFailure(['app-password', 'create', '--user', 'cli-editor', '--name', 'n'.repeat(201)], 'rest_invalid_param');
     await expectFailure(['app-password', 'create', '--user', 'nobody', '--name', 'X'], 'invalid_username');
     await expectFailure(['app-password', 'revoke', '--user', 'nobody', '--uuid', '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11'], 'invalid_username');
     await expectFailure(['app-password', 'revoke', '--user', 'cli-editor', '--uuid', '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11'], 'rest_application_password_not_found');
