@@ -120,7 +120,7 @@ describe('operator CLI (built, e2e)', () => {
   describe('with a server running on the same database', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({ DATABASE_URL: database.url, GATEHOUSE_SECRET: env.GATEHOUSE_SECRET });
+      t = await createTestApp({}, { databaseUrl: database.url, secret: env.GATEHOUSE_SECRET });
     });
     afterAll(() => t.close());
 

@@ -78,18 +78,27 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+export interface TestAppOptions {
+  /**
+   * Boot on this already-migrated database instead of a fresh one (e.g. a second instance sharing
+   * another TestApp's database); the database is then left for its owner to drop.
+   */
+  databaseUrl?: string;
+  /** Server secret; instances sharing a database must share it (default: random). */
+  secret?: string;
+}
+
 /**
  * Boots the real application (Fastify, every lib, real PostgreSQL with migrations applied) on a
  * loopback port. `env` overrides configuration variables (e.g. GATEHOUSE_ENV=production).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  // A DATABASE_URL in env shares a database the caller owns (e.g. with a CLI process); it is not dropped on close.
-  const database = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => undefined } : await createTestDatabase();
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
-    GATEHOUSE_SECRET: randomBytes(32).toString('hex'),
+    GATEHOUSE_SECRET: options.secret ?? randomBytes(32).toString('hex'),
     GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-app-')),
     DATABASE_URL: database.url,
     ...env,
