@@ -46,8 +46,8 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
   }
 }
 
-/** One flat JSON object per line, spaced as the documented examples: `{"id": 1, "login": "bob"}`. */
-function print(value: Record<string, string | number | boolean>): void {
+/** One JSON object per line, its top level spaced as the documented examples: `{"id": 1, "login": "bob"}`. */
+function print(value: Record<string, unknown>): void {
   const fields = Object.entries(value).map(([key, field]) => `${JSON.stringify(key)}: ${JSON.stringify(field)}`);
   process.stdout.write(`{${fields.join(', ')}}\n`);
 }
