@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatehouseConfig, phpJsonStringify, registerBodyParsers, toWpError } from '@gatehouse/core';
+import { GatehouseConfig, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
 import '@gatehouse/access';
 import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
@@ -18,6 +18,16 @@ export function rewriteRestRoute(url: string): string {
   const rest = params.toString();
   const normalized = route.startsWith('/') ? route : `/${route}`;
   return `/wp-json${normalized}${rest ? `?${rest}` : ''}`;
+}
+
+function allowFor(registry: RestRouteRegistry, method: string, url: string, principal: unknown): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0]).slice('/wp-json'.length) || '/';
+  } catch {
+    return undefined;
+  }
+  return registry.allowHeader(method, path, principal);
 }
 
 /** Builds the Nest application on Fastify with WordPress's wire conventions. Shared by main.ts and the tests. */
@@ -41,11 +51,19 @@ export async function createServer(config: GatehouseConfig, databaseUrl: string,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  const registry = app.get(RestRouteRegistry);
+
   registerBodyParsers(fastify);
   fastify.setReplySerializer((payload) => phpJsonStringify(payload));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/wp-json')) {
-      reply.header('Link', `<${config.siteUrl}/wp-json/>; rel="https://api.w.org/"`);
+      // As in WordPress, a response's own Link header (pagination) replaces the API discovery link.
+      if (!reply.hasHeader('Link')) reply.header('Link', `<${config.siteUrl}/wp-json/>; rel="https://api.w.org/"`);
+      // WordPress's Allow: the matched route's methods this caller may use, once its credentials were read.
+      if (request.credentialsChecked && !reply.hasHeader('Allow')) {
+        const allow = allowFor(registry, request.method, request.url, request.principal);
+        if (allow) reply.header('Allow', allow);
+      }
       reply.header('X-Content-Type-Options', 'nosniff');
       reply.header('X-Robots-Tag', 'noindex');
       const type = reply.getHeader('content-type');

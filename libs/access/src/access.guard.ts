@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
+import { Clock, Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Requires } from './access.decorators';
@@ -27,6 +27,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly schemes: CredentialSchemes,
     private readonly usage: GrantUsageService,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,7 +38,8 @@ export class AccessGuard implements CanActivate {
 
     const principal = await this.authenticate(request, reply);
     request.principal = principal;
-    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request));
+    request.credentialsChecked = true;
+    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request), this.clock.now());
 
     const route = this.reflector.get(RestRouteMetadata, context.getHandler());
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));

@@ -24,8 +24,11 @@ export class AppPasswordsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.schemes.register('basic', APP_PASSWORD_STRATEGY);
-    this.index.addAuthentication('application-passwords', {
-      endpoints: { authorization: `${this.config.siteUrl}/wp-admin/authorize-application.php` },
-    });
+    // Like wp_is_application_passwords_available(): not advertised over plain HTTP in production.
+    this.index.addAuthentication(
+      'application-passwords',
+      { endpoints: { authorization: `${this.config.siteUrl}/wp-admin/authorize-application.php` } },
+      { secureOnly: true },
+    );
   }
 }
