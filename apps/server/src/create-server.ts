@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatehouseConfig, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
+import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
 import '@gatehouse/access';
 import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
@@ -34,7 +34,13 @@ function allowFor(registry: RestRouteRegistry, method: string, url: string, prin
 export async function createServer(config: GatehouseConfig, databaseUrl: string, options: { logger?: false | ('log' | 'error' | 'warn')[] } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: 200,
+      // PHP's query string rules: `_fields[]=a&_fields[]=b` is a list.
+      querystringParser: (query: string) => parseForm(query),
+    },
     bodyLimit: 1024 * 1024,
     rewriteUrl: (request: { url?: string }) => rewriteRestRoute(request.url ?? '/'),
     // Malformed URLs and similar are refused by the router before Nest: answer them in WordPress's shape too.

@@ -58,7 +58,7 @@ export class AppPasswordsController {
     return grants.map((grant) => this.present(grant, params));
   }
 
-  @RestRoute('POST', COLLECTION, CREATE_ARGS, MANAGED)
+  @RestRoute('POST', COLLECTION, CREATE_ARGS, { ...MANAGED, status: 201 })
   async create(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_create_application_passwords', 'Sorry, you are not allowed to create application passwords for this user.');
@@ -67,7 +67,7 @@ export class AppPasswordsController {
     // WordPress stores an empty app_id for a missing or empty one.
     const appId = typeof params.app_id === 'string' && params.app_id !== '' ? params.app_id : undefined;
     const { grant, password } = await this.appPasswords.create(user.id, { name, appId });
-    reply.status(201).header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
+    reply.header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
     return appPasswordResponse(grant, 'edit', this.config.siteUrl, password);
   }
 

@@ -104,10 +104,11 @@ export class AppPasswordsService {
 
   async revokeAll(userId: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string }[] = await manager.query(
+      // TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, affectedCount].
+      const [rows] = (await manager.query(
         `UPDATE grants SET revoked_at = now() WHERE user_id = $1 AND kind = 'app-password' AND revoked_at IS NULL RETURNING id`,
         [userId],
-      );
+      )) as [{ id: string }[], number];
       if (rows.length > 0) {
         await manager.query(`DELETE FROM app_passwords WHERE grant_id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
         for (const row of rows) await this.events.publish(manager, row.id);

@@ -119,7 +119,7 @@ export class UsersController {
     return this.showUser(params.id as number, params.context as WpContext, principal);
   }
 
-  @RestRoute('POST', '/wp/v2/users', CREATE_ARGS, { allow: mayCreate })
+  @RestRoute('POST', '/wp/v2/users', CREATE_ARGS, { allow: mayCreate, status: 201 })
   @Public()
   async create(@WpParams() params: Record<string, unknown>, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!principalCan(principal, 'create_users')) {
@@ -145,7 +145,7 @@ export class UsersController {
       locale: (params.locale as string | undefined) || undefined,
       slug: params.slug as string | undefined,
     });
-    reply.status(201).header('Location', `${this.config.siteUrl}/wp-json/wp/v2/users/${user.id}`);
+    reply.header('Location', `${this.config.siteUrl}/wp-json/wp/v2/users/${user.id}`);
     return userResponse(user, 'edit', this.config.siteUrl);
   }
 

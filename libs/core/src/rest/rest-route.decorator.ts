@@ -1,4 +1,4 @@
-import { applyDecorators, RequestMapping, RequestMethod } from '@nestjs/common';
+import { applyDecorators, HttpCode, RequestMapping, RequestMethod } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RouteArgs } from './arg-schema';
 
@@ -17,6 +17,8 @@ export interface RestRouteOptions {
   schema?: Record<string, unknown>;
   /** Omitted: the method is always listed in `Allow`. */
   allow?: AllowCheck;
+  /** Success status (default 200 for every method, as WordPress; 201 for creations). */
+  status?: number;
 }
 
 export interface RestRouteDefinition extends RestRouteOptions {
@@ -48,6 +50,8 @@ export function toWordPressPattern(route: string): string {
 export function RestRoute(method: RestMethod, route: string, args: RouteArgs = {}, options: RestRouteOptions = {}): MethodDecorator {
   return applyDecorators(
     RequestMapping({ path: toFastifyPath(route), method: RequestMethod[method] }),
+    // Nest would answer POST with 201 and overwrite any status a handler sets: the route says it.
+    HttpCode(options.status ?? 200),
     RestRouteMetadata({ method, route, args, ...options }),
   );
 }
