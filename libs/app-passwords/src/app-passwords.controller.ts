@@ -1,6 +1,7 @@
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, WpParams } from '@gatehouse/access';
-import { AllowCheck, contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, RestRouteOptions, RouteArgs, WpError } from '@gatehouse/core';
+import { AllowCheck, contextArg, GATEHOUSE_CONFIG, Public, RestRoute, RestRouteOptions, RouteArgs, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sanitizeAppName } from './app-password-format';

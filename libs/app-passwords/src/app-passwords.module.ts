@@ -1,7 +1,8 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CredentialSchemes } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, RestIndexService } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersModule } from '@gatehouse/users';
 import { AppPasswordsController } from './app-passwords.controller';
 import { AppPasswordsService } from './app-passwords.service';

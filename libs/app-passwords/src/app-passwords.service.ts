@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Grant, GrantEventsService, Principal } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';

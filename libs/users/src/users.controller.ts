@@ -1,6 +1,8 @@
 import { Controller, Inject, Req, Res } from '@nestjs/common';
-import { authorizationStatus, CurrentPrincipal, isRoleName, Principal, principalCan, principalCanEditUser, Requires, RoleName, WpParams } from '@gatehouse/access';
-import { AllowCheck, contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
+import { authorizationStatus, CurrentPrincipal, isRoleName, principalCan, principalCanEditUser, Requires, RoleName, WpParams } from '@gatehouse/access';
+import type { Principal } from '@gatehouse/access';
+import { AllowCheck, contextArg, GATEHOUSE_CONFIG, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserOrderBy, UsersService } from './users.service';
 import { userResponse, WpContext } from './user-response';

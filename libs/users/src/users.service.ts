@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { ALL_GRANTS, GrantEventsService, isRoleName, RoleName } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, WpError } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { User } from './entities/user.entity';
