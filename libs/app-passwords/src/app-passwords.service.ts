@@ -104,10 +104,12 @@ export class AppPasswordsService {
 
   async revokeAll(userId: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string }[] = await manager.query(
+      const result: unknown = await manager.query(
         `UPDATE grants SET revoked_at = now() WHERE user_id = $1 AND kind = 'app-password' AND revoked_at IS NULL RETURNING id`,
         [userId],
       );
+      // TypeORM answers UPDATE … RETURNING on postgres with [rows, rowCount].
+      const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { id: string }[];
       if (rows.length > 0) {
         await manager.query(`DELETE FROM app_passwords WHERE grant_id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
         for (const row of rows) await this.events.publish(manager, row.id);

@@ -4,6 +4,7 @@ import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash, safeEqual, WpError } from
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../clock';
+import { returnedRows } from '../sql';
 
 export const AUTHORIZE_CODE_TTL_MS = 60_000;
 
@@ -56,11 +57,11 @@ export class AuthorizeCodesService {
   async redeem(code: string, codeVerifier: string): Promise<ApprovedConsent> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(code)) throw invalidGrant('The authorization code is invalid.');
     const now = this.clock.now();
-    const rows: CodeRow[] = await this.dataSource.query(
+    const rows = returnedRows<CodeRow>(await this.dataSource.query(
       `UPDATE authorize_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
        RETURNING user_id, app_name, app_id, code_challenge, expires_at`,
       [this.hash(code), now],
-    );
+    ));
     const row = rows[0];
     if (!row) throw invalidGrant('The authorization code is invalid or has already been used.');
     if (row.expires_at.getTime() <= now.getTime()) throw invalidGrant('The authorization code has expired.');

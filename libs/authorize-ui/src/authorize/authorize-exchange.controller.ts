@@ -1,4 +1,4 @@
-import { Controller, Inject, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { WpParams } from '@gatehouse/access';
 import { GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, WpError } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +20,7 @@ export class AuthorizeExchangeController {
   ) {}
 
   @RestRoute('POST', EXCHANGE_ROUTE, EXCHANGE_ARGS)
+  @HttpCode(200)
   @Public()
   async exchange(@WpParams() params: Record<string, unknown>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     if (this.config.env === 'production' && request.protocol !== 'https') {

@@ -5,6 +5,7 @@ import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../clock';
+import { returnedRows } from '../sql';
 
 /** WordPress's cookie lifetimes: two days, or fourteen with "Remember Me". */
 export const SESSION_TTL_MS = 2 * 86_400_000;
@@ -103,10 +104,10 @@ export class SessionsService {
 
   /** "Log out everywhere else": every session of the user but this one. */
   async revokeOthers(userId: number, keepSessionId: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = returnedRows<{ id: string }>(await this.dataSource.query(
       `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
       [userId, keepSessionId, this.clock.now()],
-    );
+    ));
     return rows.length;
   }
 }

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, HttpCode } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Requires, WpParams } from '@gatehouse/access';
 import { RestRoute, WpError } from '@gatehouse/core';
 import { TwoFactorService } from './two-factor.service';
@@ -24,6 +24,7 @@ export class TwoFactorController {
 
   /** Without `code`: starts enrolment (new secret). With `code`: confirms it and returns the recovery codes, once. */
   @RestRoute('POST', ROUTE, CODE_ARG)
+  @HttpCode(200)
   async enable(@WpParams() params: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     requireSession(principal);
     if (await this.twoFactor.isEnabled(principal.user.id)) {

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../clock';
 import { deriveKey, open, seal } from '../secret-box';
 import { generateRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes';
+import { returnedRows } from '../sql';
 
 const SECRET_PURPOSE = 'two-factor-secret';
 const PERIOD_SECONDS = 30;
@@ -104,10 +105,10 @@ export class TwoFactorService {
     if (/^\s*\d{6}\s*$/.test(code)) return (await this.acceptTotp(userId, row, code)) ? 'totp' : null;
     const normalized = normalizeRecoveryCode(code);
     if (!/^[a-z0-9]{10}$/.test(normalized)) return null;
-    const used: unknown[] = await this.dataSource.query(
+    const used = returnedRows<{ id: number }>(await this.dataSource.query(
       `UPDATE two_factor_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
       [userId, this.recoveryHash(normalized), this.clock.now()],
-    );
+    ));
     return used.length > 0 ? 'recovery' : null;
   }
 
@@ -134,10 +135,10 @@ export class TwoFactorService {
     if (delta === null) return false;
     const step = Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
     // Only a step newer than the last one used is accepted: atomic, so two racing logins cannot both win.
-    const updated: unknown[] = await this.dataSource.query(
+    const updated = returnedRows<{ user_id: number }>(await this.dataSource.query(
       `UPDATE two_factor SET last_used_step = $2 WHERE user_id = $1 AND (last_used_step IS NULL OR last_used_step < $2) RETURNING user_id`,
       [userId, step],
-    );
+    ));
     return updated.length > 0;
   }
 
