@@ -1,4 +1,5 @@
 import { CreateUsersGrantsAppPasswords1764460800000 } from './1764460800000-CreateUsersGrantsAppPasswords';
+import { CreateSessionsTwoFactorAuthorizeCodes1764700000000 } from './1764700000000-CreateSessionsTwoFactorAuthorizeCodes';
 
 /** Every migration, oldest first. A schema change adds its file here. */
-export const MIGRATIONS = [CreateUsersGrantsAppPasswords1764460800000];
+export const MIGRATIONS = [CreateUsersGrantsAppPasswords1764460800000, CreateSessionsTwoFactorAuthorizeCodes1764700000000];
