@@ -1,0 +1,100 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { WpError } from '@gatehouse/core';
+import type { FastifyRequest } from 'fastify';
+import passport from 'passport';
+import { ExtractJwt, Strategy as PassportJwtStrategy } from 'passport-jwt';
+import { AccessTokensService } from '../access-tokens.service';
+import { SIGNING_ALGORITHM, SigningKeysService } from '../signing-keys.service';
+import { TokenErrors } from '../token-errors';
+import { isRefreshTokenShaped } from '../token-format';
+
+export const JWT_STRATEGY = 'jwt';
+
+const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * passport-jwt reports every refusal through `fail(info)` with jsonwebtoken's error; the access
+ * guard wants a WpError with the jwt-auth code (a `fail` would read as a malformed header).
+ */
+export function bearerFailure(info: unknown): WpError {
+  if (info instanceof WpError) return info;
+  const error = info as { name?: string; message?: string } | undefined;
+  const message = error?.message ?? '';
+  if (error?.name === 'TokenExpiredError') return TokenErrors.expired();
+  if (message === 'No auth token') return TokenErrors.noToken();
+  if (message.startsWith('jwt issuer invalid')) return TokenErrors.issuer();
+  if (message.startsWith('jwt audience invalid')) return TokenErrors.malformed('The token is not meant for this site.');
+  if (message === 'invalid signature') return TokenErrors.malformed('The token signature is invalid.');
+  if (message === 'invalid algorithm' || message === 'jwt signature is required') return TokenErrors.malformed('The token algorithm is not accepted.');
+  return TokenErrors.malformed();
+}
+
+/** The protected header of a compact JWS, without trusting anything in it yet. */
+function protectedHeader(token: string): { alg?: unknown; kid?: unknown } | undefined {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+    return header && typeof header === 'object' ? (header as { alg?: unknown; kid?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `Authorization: Bearer <access token>` through passport-jwt: only ES256 (no `none`, no HMAC, no
+ * other), the key chosen by `kid` among ours, issuer and audience checked by jsonwebtoken. Time
+ * claims are checked in the verify callback against the injected TokenClock (jsonwebtoken reads the
+ * system clock), with the same 30 s leeway; then the grant must still be active.
+ */
+@Injectable()
+export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
+  constructor(keys: SigningKeysService, accessTokens: AccessTokensService) {
+    super(
+      {
+        jwtFromRequest: fromBearer,
+        secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
+          const header = protectedHeader(rawToken);
+          if (!header) return done(TokenErrors.malformed());
+          if (header.alg !== SIGNING_ALGORITHM) return done(TokenErrors.malformed('The token algorithm is not accepted.'));
+          if (typeof header.kid !== 'string') return done(TokenErrors.malformed('The token names no signing key.'));
+          keys.verificationKey(header.kid).then(
+            // jsonwebtoken takes a KeyObject; passport-jwt's types only name strings and Buffers.
+            (key) => (key ? done(null, key as unknown as Buffer) : done(TokenErrors.malformed('The token signature is invalid.'))),
+            (error: unknown) => done(error),
+          );
+        },
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: accessTokens.issuer,
+        audience: accessTokens.audience,
+        ignoreExpiration: true,
+        jsonWebTokenOptions: { ignoreNotBefore: true },
+        passReqToCallback: true,
+      },
+      (request: FastifyRequest, payload: unknown, done: (error: unknown, principal?: unknown) => void) => {
+        accessTokens.principalFor(payload).then(
+          ({ principal, token }) => {
+            request.accessToken = token;
+            done(null, principal);
+          },
+          (error: unknown) => done(error),
+        );
+      },
+    );
+    this.name = JWT_STRATEGY;
+  }
+
+  onModuleInit(): void {
+    passport.use(JWT_STRATEGY, this as unknown as passport.Strategy);
+  }
+
+  // Passport hands over whatever request object the framework has: Fastify's, here.
+  override authenticate(raw: unknown, options?: object): void {
+    const request = raw as Parameters<PassportJwtStrategy['authenticate']>[0];
+    const token = fromBearer(request);
+    if (token && isRefreshTokenShaped(token)) return this.error(TokenErrors.bearerType());
+    // Passport gives each request its own object inheriting from the strategy; one more layer routes
+    // passport-jwt's `fail` to `error` with the mapped WpError.
+    const scoped = Object.create(this) as this;
+    scoped.fail = ((info: unknown) => this.error(bearerFailure(info))) as this['fail'];
+    PassportJwtStrategy.prototype.authenticate.call(scoped, request, options);
+  }
+}
