@@ -104,7 +104,8 @@ export class AppPasswordsService {
 
   async revokeAll(userId: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string }[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [rows]: [{ id: string }[], number] = await manager.query(
         `UPDATE grants SET revoked_at = now() WHERE user_id = $1 AND kind = 'app-password' AND revoked_at IS NULL RETURNING id`,
         [userId],
       );

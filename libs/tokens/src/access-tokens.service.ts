@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { GrantPolicy, Principal, PrincipalGrant, RoleName } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { GrantState, GrantStateCache } from './grant-state.cache';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GrantEventsService, Principal } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { GrantRow, principalFromRow } from './access-tokens.service';
@@ -99,12 +100,13 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   /** Revokes a family: its refresh tokens stop rotating and its access tokens stop authenticating, everywhere. */
   async revokeFamily(familyId: string, grantId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const revoked: unknown[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [, affected]: [unknown[], number] = await manager.query(
         `UPDATE token_families SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
         [familyId, this.clock.now(), reason],
       );
       // Bearer caches of every process hold the grant's revoked families: make them re-read.
-      if (revoked.length > 0) await this.events.publish(manager, grantId);
+      if (affected > 0) await this.events.publish(manager, grantId);
     });
   }
 

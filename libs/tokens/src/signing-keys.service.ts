@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
 
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
@@ -102,7 +103,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const result = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ROTATION_LOCK_KEY]);
       const expiresAt = new Date(now.getTime() + this.retentionSeconds * 1000);
-      const retired: { kid: string }[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [retired]: [{ kid: string }[], number] = await manager.query(
         `UPDATE signing_keys SET retired_at = $2, expires_at = $3 WHERE alg = $1 AND retired_at IS NULL RETURNING kid`,
         [SIGNING_ALGORITHM, now, expiresAt],
       );

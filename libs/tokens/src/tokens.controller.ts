@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Req, Res } from '@nestjs/common';
 import { CurrentPrincipal, Principal, SkipHeaderAuthentication, WpParams, clientIp } from '@gatehouse/access';
 import { Public, RestRoute, RouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,6 +32,7 @@ export class TokensController {
 
   @RestRoute('POST', '/wp/v2/token', TOKEN_ARGS)
   @SkipHeaderAuthentication()
+  @HttpCode(200)
   async token(@WpParams() params: Record<string, unknown>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     // RFC 6749 §5.1: token responses are never cached.
     reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');

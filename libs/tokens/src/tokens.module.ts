@@ -1,7 +1,8 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CredentialSchemes } from '@gatehouse/access';
 import { AppPasswordsModule } from '@gatehouse/app-passwords';
-import { GATEHOUSE_CONFIG, GatehouseConfig, RestIndexService } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersModule } from '@gatehouse/users';
 import { AccessTokensService } from './access-tokens.service';
 import { GrantStateCache } from './grant-state.cache';
