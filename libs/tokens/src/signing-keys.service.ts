@@ -143,6 +143,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return found?.key;
   }
 
+  /** Whether a kid is still one of ours and within its retention (no database read). */
+  isUsable(kid: string): boolean {
+    return this.usable(this.verificationKeys.get(kid)) !== undefined;
+  }
+
   /** The JWKS document: every key a token may still be signed with. */
   jwks(): { keys: PublicJwk[] } {
     const keys: PublicJwk[] = [];

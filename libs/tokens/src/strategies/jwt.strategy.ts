@@ -12,6 +12,13 @@ export const JWT_STRATEGY = 'jwt';
 
 const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
+/** Tokens whose signature, algorithm, issuer and audience already passed, with the key that signed them. */
+const VERIFIED_TOKENS_MAX = 10_000;
+interface VerifiedToken {
+  payload: unknown;
+  kid: string;
+}
+
 /**
  * passport-jwt reports every refusal through `fail(info)` with jsonwebtoken's error; the access
  * guard wants a WpError with the jwt-auth code (a `fail` would read as a malformed header).
@@ -47,7 +54,19 @@ function protectedHeader(token: string): { alg?: unknown; kid?: unknown } | unde
  */
 @Injectable()
 export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
-  constructor(keys: SigningKeysService, accessTokens: AccessTokensService) {
+  /**
+   * A client sends the same token for its whole life: what passport-jwt established about those exact
+   * bytes (a pure function of the token and our keys) is remembered, so a repeat costs a map lookup
+   * instead of an ECDSA verification. Everything that changes with time or state — expiry, not-before,
+   * the key's retention, the grant, the family — is still checked on every request.
+   */
+  private readonly verifiedTokens: Map<string, VerifiedToken>;
+
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly accessTokens: AccessTokensService,
+  ) {
+    const verifiedTokens = new Map<string, VerifiedToken>();
     super(
       {
         jwtFromRequest: fromBearer,
@@ -70,6 +89,12 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
         passReqToCallback: true,
       },
       (request: FastifyRequest, payload: unknown, done: (error: unknown, principal?: unknown) => void) => {
+        const token = fromBearer(request);
+        const kid = token ? protectedHeader(token)?.kid : undefined;
+        if (token && typeof kid === 'string') {
+          if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.clear();
+          verifiedTokens.set(token, { payload, kid });
+        }
         accessTokens.principalFor(payload).then(
           ({ principal, token }) => {
             request.accessToken = token;
@@ -80,6 +105,7 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
       },
     );
     this.name = JWT_STRATEGY;
+    this.verifiedTokens = verifiedTokens;
   }
 
   onModuleInit(): void {
@@ -91,6 +117,17 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
     const request = raw as Parameters<PassportJwtStrategy['authenticate']>[0];
     const token = fromBearer(request);
     if (token && isRefreshTokenShaped(token)) return this.error(TokenErrors.bearerType());
+    const known = token ? this.verifiedTokens.get(token) : undefined;
+    if (known && this.keys.isUsable(known.kid)) {
+      this.accessTokens.principalFor(known.payload).then(
+        ({ principal, token: verified }) => {
+          (raw as FastifyRequest).accessToken = verified;
+          this.success(principal);
+        },
+        (error: unknown) => this.error(error as Error),
+      );
+      return;
+    }
     // Passport gives each request its own object inheriting from the strategy; one more layer routes
     // passport-jwt's `fail` to `error` with the mapped WpError.
     const scoped = Object.create(this) as this;
