@@ -111,3 +111,23 @@ describe('tokens across server instances (e2e)', () => {
     expect((await me(t.url, b.access_token)).status).toBe(401);
   });
 });
+
+describe('tokens in production over plain HTTP (e2e)', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('are neither issued nor accepted, nor advertised, as application passwords are not', async () => {
+    t = await createTestApp({ GATEHOUSE_ENV: 'production' });
+    const owner = await t.createUser('author', 'plainhttp');
+    const credential = await t.createAppPassword(owner.user);
+    const response = await fetch(`${t.url}/wp-json/wp/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: credential.uuid, api_secret: credential.password }),
+    });
+    expect(response.status).toBe(501);
+    expect(((await response.json()) as { code: string }).code).toBe('application_passwords_disabled');
+    const index = (await (await fetch(`${t.url}/wp-json/`)).json()) as { authentication: unknown };
+    expect(index.authentication).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
-import { SigningKeysService, TokenClock } from '@gatehouse/tokens';
+import { Clock } from '@gatehouse/core';
+import { SigningKeysService } from '@gatehouse/tokens';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, exportSPKI, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -19,14 +20,14 @@ describe('tokens: JWT access and refresh tokens (e2e)', () => {
   let owner: TestUser;
   let password: { uuid: string; password: string };
   let keys: SigningKeysService;
-  let clock: TokenClock;
+  let clock: Clock;
 
   beforeAll(async () => {
     t = await createTestApp();
     owner = await t.createUser('editor', 'tokenowner');
     password = await t.createAppPassword(owner.user, 'mobile app');
     keys = t.app.get(SigningKeysService);
-    clock = t.app.get(TokenClock);
+    clock = t.app.get(Clock);
   });
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
+import { Clock, Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Requires, SkipHeaderAuthentication } from './access.decorators';
@@ -28,6 +28,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly schemes: CredentialSchemes,
     private readonly usage: GrantUsageService,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,7 +41,8 @@ export class AccessGuard implements CanActivate {
       ? undefined
       : await this.authenticate(request, reply);
     request.principal = principal;
-    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request));
+    request.credentialsChecked = true;
+    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request), this.clock.now());
 
     const route = this.reflector.get(RestRouteMetadata, context.getHandler());
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));

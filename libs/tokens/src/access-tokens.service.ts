@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { GrantPolicy, Principal, PrincipalGrant, RoleName } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { epochSeconds } from './epoch-seconds';
 import { GrantState, GrantStateCache } from './grant-state.cache';
 import { CLOCK_LEEWAY_SECONDS, SigningKeysService } from './signing-keys.service';
-import { TokenClock } from './token-clock';
 import { TokenErrors } from './token-errors';
 
 /** The claims of a Gatehouse access token. */
@@ -91,7 +91,7 @@ export class AccessTokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly keys: SigningKeysService,
-    private readonly clock: TokenClock,
+    private readonly clock: Clock,
     private readonly cache: GrantStateCache,
   ) {}
 
@@ -106,7 +106,7 @@ export class AccessTokensService {
 
   async mint(principal: Principal, familyId: string): Promise<{ token: string; expiresIn: number }> {
     if (!principal.grant) throw new Error('access tokens are made from a grant');
-    const now = this.clock.seconds();
+    const now = epochSeconds(this.clock.now());
     const ttl = this.config.accessTokenTtl;
     const claims: AccessTokenClaims = {
       iss: this.issuer,
@@ -131,7 +131,7 @@ export class AccessTokensService {
   async principalFor(payload: unknown): Promise<{ principal: Principal; token: VerifiedAccessToken }> {
     const claims = payload as Partial<AccessTokenClaims> | null;
     if (!claims || typeof claims !== 'object') throw TokenErrors.malformed();
-    const now = this.clock.seconds();
+    const now = epochSeconds(this.clock.now());
     if (typeof claims.exp !== 'number') throw TokenErrors.malformed('The token has no expiry.');
     if (now >= claims.exp + CLOCK_LEEWAY_SECONDS) throw TokenErrors.expired();
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_LEEWAY_SECONDS)) {

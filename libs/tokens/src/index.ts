@@ -6,6 +6,5 @@ export type { AccessTokenClaims, TokenUser, VerifiedAccessToken } from './access
 export { RefreshTokensService } from './refresh-tokens.service';
 export { SigningKeysService, SIGNING_ALGORITHM, CLOCK_LEEWAY_SECONDS } from './signing-keys.service';
 export type { PublicJwk } from './signing-keys.service';
-export { TokenClock } from './token-clock';
 export { JWT_STRATEGY } from './strategies/jwt.strategy';
 export { REFRESH_TOKEN_PREFIX } from './token-format';

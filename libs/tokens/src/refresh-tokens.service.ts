@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GrantEventsService, Principal } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { GrantRow, principalFromRow } from './access-tokens.service';
-import { TokenClock } from './token-clock';
 import { TokenErrors } from './token-errors';
 import { generateRefreshToken } from './token-format';
 
@@ -33,7 +32,7 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
-    private readonly clock: TokenClock,
+    private readonly clock: Clock,
     private readonly events: GrantEventsService,
   ) {}
 

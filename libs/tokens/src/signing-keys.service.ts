@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GATEHOUSE_CONFIG } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
 
@@ -8,7 +8,6 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 import { createPublicKey, JsonWebKey as NodeJsonWebKey, KeyObject } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decryptSecret, deriveKeyEncryptionKey, encryptSecret } from './key-encryption';
-import { TokenClock } from './token-clock';
 
 /** The one algorithm access tokens are signed and verified with (ECDSA P-256; jsonwebtoken, under passport-jwt, has no EdDSA). */
 export const SIGNING_ALGORITHM = 'ES256';
@@ -63,7 +62,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
-    private readonly clock: TokenClock,
+    private readonly clock: Clock,
   ) {
     this.encryptionKey = deriveKeyEncryptionKey(config.secret);
   }

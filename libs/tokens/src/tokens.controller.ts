@@ -1,9 +1,9 @@
 import { Controller, Get, Header, HttpCode, Req, Res } from '@nestjs/common';
 import { CurrentPrincipal, Principal, SkipHeaderAuthentication, WpParams, clientIp } from '@gatehouse/access';
-import { Public, RestRoute, RouteArgs } from '@gatehouse/core';
+import { Clock, Public, RestRoute, RouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { epochSeconds } from './epoch-seconds';
 import { SigningKeysService } from './signing-keys.service';
-import { TokenClock } from './token-clock';
 import { TokenErrors } from './token-errors';
 import { TokensService } from './tokens.service';
 
@@ -27,7 +27,7 @@ export class TokensController {
   constructor(
     private readonly tokens: TokensService,
     private readonly keys: SigningKeysService,
-    private readonly clock: TokenClock,
+    private readonly clock: Clock,
   ) {}
 
   @RestRoute('POST', '/wp/v2/token', TOKEN_ARGS)
@@ -42,6 +42,7 @@ export class TokensController {
       refreshToken: params.refresh_token as string | undefined,
       authorization: request.headers.authorization,
       ip: clientIp(request),
+      secure: request.protocol === 'https',
     });
   }
 
@@ -52,7 +53,7 @@ export class TokensController {
     return {
       code: 'rest_authentication_valid_access_token',
       message: 'Valid access token.',
-      data: { status: 200, exp: Math.max(0, token.exp - this.clock.seconds()) },
+      data: { status: 200, exp: Math.max(0, token.exp - epochSeconds(this.clock.now())) },
     };
   }
 

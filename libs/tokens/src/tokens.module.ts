@@ -9,7 +9,6 @@ import { GrantStateCache } from './grant-state.cache';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { SigningKeysService } from './signing-keys.service';
 import { JWT_STRATEGY, JwtStrategy } from './strategies/jwt.strategy';
-import { TokenClock } from './token-clock';
 import { TokensController, WellKnownJwksController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
@@ -17,8 +16,8 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [UsersModule, AppPasswordsModule],
   controllers: [TokensController, WellKnownJwksController],
-  providers: [TokenClock, SigningKeysService, GrantStateCache, AccessTokensService, RefreshTokensService, TokensService, JwtStrategy],
-  exports: [TokenClock, SigningKeysService, AccessTokensService, RefreshTokensService, TokensService],
+  providers: [SigningKeysService, GrantStateCache, AccessTokensService, RefreshTokensService, TokensService, JwtStrategy],
+  exports: [SigningKeysService, AccessTokensService, RefreshTokensService, TokensService],
 })
 export class TokensModule implements OnModuleInit {
   constructor(
@@ -36,6 +35,6 @@ export class TokensModule implements OnModuleInit {
         validate: `${rest}/wp/v2/token/validate`,
         jwks: `${rest}/gatehouse/v1/jwks`,
       },
-    });
+    }, { secureOnly: true }); // tokens are made from application passwords, which need HTTPS in production
   }
 }

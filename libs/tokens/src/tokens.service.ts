@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Grant, GrantUsageService, parseBasicCredentials, Principal } from '@gatehouse/access';
 import { APP_PASSWORD_LENGTH, AppPasswordsService, normalizeAppPassword } from '@gatehouse/app-passwords';
-import { WpError } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import type { Repository } from 'typeorm';
 import { AccessTokensService, TokenUser, tokenUser } from './access-tokens.service';
@@ -27,6 +28,8 @@ export interface TokenRequest {
   /** The request's Authorization header, read here rather than by the guard (see the controller). */
   authorization?: string;
   ip: string;
+  /** Whether the request came over HTTPS (directly or through a trusted proxy). */
+  secure: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,9 +49,15 @@ export class TokensService {
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly usage: GrantUsageService,
+    private readonly clock: Clock,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   async issue(request: TokenRequest): Promise<TokenResponse> {
+    // Tokens stand in for an application password: unavailable where it is (production over plain HTTP).
+    if (this.config.env === 'production' && !request.secure) {
+      throw new WpError('application_passwords_disabled', 'Application passwords are not available.', 501);
+    }
     if (request.refreshToken !== undefined) return this.refresh(request.refreshToken, request.ip);
     let principal: Principal;
     if (request.apiKey !== undefined || request.apiSecret !== undefined) {
@@ -61,7 +70,7 @@ export class TokensService {
     }
     const grant = principal.grant;
     if (!grant) throw TokenErrors.invalidKeyPair();
-    await this.usage.record(grant, request.ip);
+    await this.usage.record(grant, request.ip, this.clock.now());
     const { refreshToken, familyId } = await this.refreshTokens.startFamily(grant.id);
     return this.respond(principal, familyId, refreshToken);
   }
@@ -70,7 +79,7 @@ export class TokensService {
     if (isJwtShaped(token)) throw TokenErrors.refreshType();
     if (!isWellFormedRefreshToken(token)) throw TokenErrors.invalidRefresh();
     const rotated = await this.refreshTokens.rotate(token);
-    if (rotated.principal.grant) await this.usage.record(rotated.principal.grant, ip);
+    if (rotated.principal.grant) await this.usage.record(rotated.principal.grant, ip, this.clock.now());
     return this.respond(rotated.principal, rotated.familyId, rotated.refreshToken);
   }
 

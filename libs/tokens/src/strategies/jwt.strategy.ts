@@ -1,5 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { WpError } from '@gatehouse/core';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy } from 'passport-jwt';
@@ -49,7 +50,7 @@ function protectedHeader(token: string): { alg?: unknown; kid?: unknown } | unde
 /**
  * `Authorization: Bearer <access token>` through passport-jwt: only ES256 (no `none`, no HMAC, no
  * other), the key chosen by `kid` among ours, issuer and audience checked by jsonwebtoken. Time
- * claims are checked in the verify callback against the injected TokenClock (jsonwebtoken reads the
+ * claims are checked in the verify callback against the injected Clock (jsonwebtoken reads the
  * system clock), with the same 30 s leeway; then the grant must still be active.
  */
 @Injectable()
@@ -65,6 +66,7 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
   constructor(
     private readonly keys: SigningKeysService,
     private readonly accessTokens: AccessTokensService,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {
     const verifiedTokens = new Map<string, VerifiedToken>();
     super(
@@ -115,6 +117,8 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
   // Passport hands over whatever request object the framework has: Fastify's, here.
   override authenticate(raw: unknown, options?: object): void {
     const request = raw as Parameters<PassportJwtStrategy['authenticate']>[0];
+    // As application passwords (the Basic strategy), tokens are ignored over plain HTTP in production.
+    if (this.config.env === 'production' && (raw as FastifyRequest).protocol !== 'https') return this.pass();
     const token = fromBearer(request);
     if (token && isRefreshTokenShaped(token)) return this.error(TokenErrors.bearerType());
     const known = token ? this.verifiedTokens.get(token) : undefined;
