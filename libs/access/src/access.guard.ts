@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
+import { Clock, Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
-import { Requires } from './access.decorators';
+import { Requires, SkipHeaderAuthentication } from './access.decorators';
 import { authorizationStatus, principalCan } from './capabilities';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
 import { clientIp } from './client-ip';
@@ -14,7 +14,10 @@ import type { Principal } from './principal';
 /**
  * The one global guard. Order of checks, as WordPress serves a request:
  *   1. authentication — the Authorization scheme picks one Passport strategy; bad credentials are a
- *      401 with the strategy's code (never anonymous), a malformed header a 400;
+ *      401 with the strategy's code (never anonymous), a malformed header a 400; a route marked
+ *      `@SkipHeaderAuthentication()` reads its credentials itself and is reached anonymous. With no
+ *      Authorization header, the registered fallback strategy (the login session cookie) runs
+ *      instead; it leaves the request anonymous when it finds nothing it can use;
  *   2. usage — the grant's last use and IP are recorded (at most once a minute);
  *   3. parameters — validated against the route's declared arguments (400);
  *   4. the route's requirement — `@Public()` (the service decides) or `@Requires(...)`; a route with
@@ -27,6 +30,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly schemes: CredentialSchemes,
     private readonly usage: GrantUsageService,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,9 +39,12 @@ export class AccessGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const targets = [context.getHandler(), context.getClass()];
 
-    const principal = await this.authenticate(request, reply);
+    const principal = this.reflector.getAllAndOverride(SkipHeaderAuthentication, targets)
+      ? undefined
+      : await this.authenticate(request, reply);
     request.principal = principal;
-    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request));
+    request.credentialsChecked = true;
+    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request), this.clock.now());
 
     const route = this.reflector.get(RestRouteMetadata, context.getHandler());
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));
@@ -62,9 +69,14 @@ export class AccessGuard implements CanActivate {
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') return undefined;
-    if (header.length > MAX_AUTHORIZATION_LENGTH) throw malformedAuthorization('it is too long.');
-    const strategy = this.schemes.strategyFor(authorizationScheme(header));
+    let strategy: string | undefined;
+    if (header === undefined || header === '') {
+      // An explicit credential always wins; only a request without one falls back to the cookie.
+      strategy = this.schemes.fallbackStrategy();
+    } else {
+      if (header.length > MAX_AUTHORIZATION_LENGTH) throw malformedAuthorization('it is too long.');
+      strategy = this.schemes.strategyFor(authorizationScheme(header));
+    }
     // An unknown scheme is not ours to judge (WordPress ignores it too): the request stays anonymous.
     if (!strategy) return undefined;
     return new Promise<Principal | undefined>((resolve, reject) => {

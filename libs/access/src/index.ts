@@ -1,10 +1,12 @@
 export { AccessModule } from './access.module';
 export { AccessGuard } from './access.guard';
-export { Requires, CurrentPrincipal, WpParams } from './access.decorators';
+export { Requires, CurrentPrincipal, WpParams, SkipHeaderAuthentication } from './access.decorators';
 export type { Requirement } from './access.decorators';
 export { principalCan, principalCanEditUser, authorizationStatus } from './capabilities';
 export { CredentialSchemes } from './credential-schemes';
 export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
+export { GrantScopedCache } from './grant-scoped-cache';
+export type { GrantScopedCacheOptions } from './grant-scoped-cache';
 export { GrantUsageService, USAGE_WRITE_INTERVAL_MS } from './grant-usage.service';
 export { Grant } from './entities/grant.entity';
 export { clientIp } from './client-ip';

@@ -7,8 +7,12 @@ export function appPasswordUrl(siteUrl: string, userId: number, uuid: string): s
   return `${siteUrl}/wp-json/wp/v2/users/${userId}/application-passwords/${uuid}`;
 }
 
-/** An application password as WordPress shows it: seven fields, dates in UTC without a zone. */
-export function appPasswordResponse(grant: Grant, context: AppPasswordContext, siteUrl: string, password?: string): Record<string, unknown> {
+/**
+ * An application password as WordPress shows it: seven fields, dates in UTC without a zone, then
+ * `_links` (dropped by the global `_fields` filter unless asked for; `links: false` for a deleted
+ * item's `previous`, which WordPress shows without links).
+ */
+export function appPasswordResponse(grant: Grant, context: AppPasswordContext, siteUrl: string, password?: string, links = true): Record<string, unknown> {
   const shown: Record<string, unknown> = { uuid: grant.id, app_id: grant.appId, name: grant.name };
   if (context !== 'embed') {
     shown.created = wpDate(grant.createdAt);
@@ -16,6 +20,27 @@ export function appPasswordResponse(grant: Grant, context: AppPasswordContext, s
     shown.last_ip = grant.lastIp;
   }
   if (password !== undefined) shown.password = password;
-  shown._links = { self: [{ href: appPasswordUrl(siteUrl, grant.userId, grant.id) }] };
+  if (links) shown._links = { self: [{ href: appPasswordUrl(siteUrl, grant.userId, grant.id) }] };
   return shown;
 }
+
+/** The item schema WordPress shows in OPTIONS answers for the application-password routes. */
+export const APP_PASSWORD_SCHEMA: Record<string, unknown> = {
+  $schema: 'http://json-schema.org/draft-04/schema#',
+  title: 'application-password',
+  type: 'object',
+  properties: {
+    uuid: { description: 'The unique identifier for the application password.', type: 'string', format: 'uuid', context: ['view', 'edit', 'embed'], readonly: true },
+    app_id: {
+      description: 'A UUID provided by the application to uniquely identify it. It is recommended to use an UUID v5 with the URL or DNS namespace.',
+      type: 'string',
+      format: 'uuid',
+      context: ['view', 'edit', 'embed'],
+    },
+    name: { description: 'The name of the application password.', type: 'string', required: true, context: ['view', 'edit', 'embed'], minLength: 1, pattern: '.*\\S.*' },
+    password: { description: 'The generated password. Only available after adding an application.', type: 'string', context: ['edit'], readonly: true },
+    created: { description: 'The GMT date the application password was created.', type: 'string', format: 'date-time', context: ['view', 'edit'], readonly: true },
+    last_used: { description: 'The GMT date the application password was last used.', type: ['string', 'null'], format: 'date-time', context: ['view', 'edit'], readonly: true },
+    last_ip: { description: 'The IP address the application password was last used by.', type: ['string', 'null'], format: 'ip', context: ['view', 'edit'], readonly: true },
+  },
+};

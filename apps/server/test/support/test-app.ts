@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
-import { GatehouseConfig, loadConfig, runMigrations } from '@gatehouse/core';
+import { Clock, GatehouseConfig, loadConfig, runMigrations } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +28,8 @@ export interface TestApp {
   dataSource: DataSource;
   users: UsersService;
   appPasswords: AppPasswordsService;
+  /** The app's time source: tests move it (`clock.now = () => …`) instead of sleeping. */
+  clock: Clock;
   /** Creates a user with a role and a login password. */
   createUser(role: RoleName, login?: string): Promise<TestUser>;
   /** Creates an application password for a user; returns its uuid and the password as shown once. */
@@ -116,6 +118,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     dataSource: app.get(DataSource),
     users,
     appPasswords,
+    clock: app.get(Clock),
     async createUser(role, login) {
       counter++;
       const name = login ?? `${role}${counter}`;
