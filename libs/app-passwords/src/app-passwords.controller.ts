@@ -1,5 +1,5 @@
 import { Controller, Inject, Res } from '@nestjs/common';
-import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, WpParams } from '@gatehouse/access';
+import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, SensitiveRoute, WpParams } from '@gatehouse/access';
 import { contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,17 +18,24 @@ const APP_ID_ARG = {
   format: 'uuid',
 } as const;
 const NAME_ARG = { description: 'The name of the application password.', type: 'string', minLength: 1, pattern: '.*\\S.*' } as const;
-const CREATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: { ...NAME_ARG, required: true } };
-const UPDATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: NAME_ARG };
+const POLICY_ARG = {
+  description: 'What the application password may do: {type: full|role|rules, role?, allow?, deny?, expires_at?, allowed_ips?}. On update, only a narrower policy is accepted.',
+  type: 'object',
+} as const;
+const CREATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: { ...NAME_ARG, required: true }, policy: POLICY_ARG };
+const UPDATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: NAME_ARG, policy: POLICY_ARG };
 
 type Params = Record<string, unknown>;
 
 /**
  * `/wp/v2/users/{id|me}/application-passwords`, as WordPress core (6.8/6.9) answers: the user is
  * resolved first (404), then the caller's right over that user (401/403), then the item (404).
+ * Every route here manages credentials: a credential whose policy is not full reaches them only
+ * through an allow rule naming them, except to look at, narrow or revoke itself.
  */
 @Controller()
 @Public()
+@SensitiveRoute({ what: 'credentials', selfParam: 'uuid' })
 export class AppPasswordsController {
   constructor(
     private readonly appPasswords: AppPasswordsService,
@@ -48,7 +55,11 @@ export class AppPasswordsController {
   async create(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_create_application_passwords', 'Sorry, you are not allowed to create application passwords for this user.');
-    const { grant, password } = await this.appPasswords.create(user.id, { name: String(params.name).trim(), appId: params.app_id as string | undefined });
+    const { grant, password } = await this.appPasswords.create(
+      user.id,
+      { name: String(params.name).trim(), appId: params.app_id as string | undefined, policy: params.policy },
+      { ownerRole: user.role, actor: principal },
+    );
     reply.status(201).header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
     return appPasswordResponse(grant, 'edit', this.config.siteUrl, password);
   }
@@ -61,7 +72,9 @@ export class AppPasswordsController {
     return { deleted: true, count };
   }
 
+  /** Shows the authenticating password with its effective policy; any credential may look at itself. */
   @RestRoute('GET', `${COLLECTION}/introspect`, VIEW_ARGS)
+  @SensitiveRoute(false)
   async introspect(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     if (principal?.user.id !== user.id) {
@@ -112,6 +125,7 @@ export class AppPasswordsController {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_edit_application_password', 'Sorry, you are not allowed to edit this application password.');
     const grant = await this.findItem(user, params);
+    if (params.policy !== undefined) await this.appPasswords.narrowPolicy(grant, params.policy, user.role);
     if (typeof params.name === 'string') await this.appPasswords.rename(grant, params.name.trim());
     return appPasswordResponse(grant, 'edit', this.config.siteUrl);
   }

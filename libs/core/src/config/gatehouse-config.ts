@@ -22,6 +22,8 @@ export interface GatehouseConfig {
   adminPassword?: string;
   /** Seconds an access token lives (tokens lib). */
   accessTokenTtl: number;
+  /** GATEHOUSE_MAX_CREDENTIAL_DAYS: new credentials expire within this many days; undefined: no limit. */
+  maxCredentialDays?: number;
 }
 
 export class ConfigError extends Error {
@@ -130,5 +132,7 @@ export function loadConfig(env: Env = process.env): GatehouseConfig {
     trustProxy: readBoolean(env, 'GATEHOUSE_TRUST_PROXY'),
     adminPassword,
     accessTokenTtl: readInteger(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', 3600, 30, 86400 * 7),
+    // 0 or unset: credentials may live forever, as in WordPress.
+    maxCredentialDays: readInteger(env, 'GATEHOUSE_MAX_CREDENTIAL_DAYS', 0, 0, 36500) || undefined,
   };
 }
