@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '@gatehouse/access';
 import { AppPasswordsModule } from '@gatehouse/app-passwords';
 import { CoreModule, GatehouseConfig } from '@gatehouse/core';
+import { PostsModule } from '@gatehouse/posts';
 import { UsersModule } from '@gatehouse/users';
 
 /** The site: every lib, wired once. */
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: GatehouseConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), AccessModule, UsersModule, AppPasswordsModule],
+      imports: [CoreModule.forRoot(config, databaseUrl), AccessModule, UsersModule, AppPasswordsModule, PostsModule],
     };
   }
 }

@@ -32,7 +32,8 @@ describe('application passwords over HTTP Basic (e2e)', () => {
     });
     expect(response.status).toBe(201);
     const body = await response.json();
-    expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'password', '_links']);
+    expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy', 'password', '_links']);
+    expect(body.policy).toEqual({ type: 'full' });
     expect(body.password).toMatch(/^[A-Za-z0-9]{4}( [A-Za-z0-9]{4}){5}$/);
     expect(body.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     expect(response.headers.get('location')).toBe(`${t.url}/wp-json/wp/v2/users/${admin.user.id}/application-passwords/${body.uuid}`);

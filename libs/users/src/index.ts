@@ -5,3 +5,5 @@ export { User } from './entities/user.entity';
 export { userResponse } from './user-response';
 export type { WpContext } from './user-response';
 export { hashLoginPassword, verifyLoginPassword } from './password-hasher';
+export { PublicAuthors } from './public-authors';
+export type { PublicAuthorsSource } from './public-authors';

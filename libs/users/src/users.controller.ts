@@ -2,6 +2,7 @@ import { Controller, Inject, Res } from '@nestjs/common';
 import { CurrentPrincipal, principalCan, principalCanEditUser, authorizationStatus, Principal, Requires, RoleName, ROLE_NAMES, WpParams } from '@gatehouse/access';
 import { contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, WpError } from '@gatehouse/core';
 import type { FastifyReply } from 'fastify';
+import { PublicAuthors } from './public-authors';
 import { UsersService } from './users.service';
 import { userResponse, WpContext } from './user-response';
 
@@ -35,6 +36,7 @@ const LIST_ARGS = {
 export class UsersController {
   constructor(
     private readonly users: UsersService,
+    private readonly publicAuthors: PublicAuthors,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
@@ -50,12 +52,14 @@ export class UsersController {
     if ((orderBy === 'email' || orderBy === 'username') && !canList) {
       throw new WpError('rest_forbidden_orderby', 'Sorry, you are not allowed to order users by this parameter.', authorizationStatus(principal));
     }
+    if (params.roles !== undefined && !canList) {
+      throw new WpError('rest_user_cannot_view', 'Sorry, you are not allowed to filter users by role.', authorizationStatus(principal));
+    }
     const perPage = params.per_page as number;
     const page = params.page as number;
-    // Without list_users WordPress shows only authors of published posts; Gatehouse has no posts yet here.
-    const { users, total } = canList
-      ? await this.users.list({ page, perPage, search: params.search as string | undefined, roles: params.roles as string[] | undefined, order: params.order as 'asc' | 'desc', orderBy })
-      : { users: [], total: 0 };
+    // Without list_users WordPress shows only authors of published posts.
+    const ids = canList ? undefined : await this.publicAuthors.ids();
+    const { users, total } = await this.users.list({ page, perPage, search: params.search as string | undefined, roles: params.roles as string[] | undefined, ids, order: params.order as 'asc' | 'desc', orderBy });
     const totalPages = Math.ceil(total / perPage);
     if (page > 1 && page > totalPages) {
       throw new WpError('rest_user_invalid_page_number', 'The page number requested is larger than the number of pages available.', 400);
@@ -108,8 +112,8 @@ export class UsersController {
     if (!own && context === 'edit' && !principalCanEditUser(principal, user.id)) {
       throw new WpError('rest_forbidden_context', 'Sorry, you are not allowed to edit this user.', authorizationStatus(principal));
     }
-    // Without posts, a user is visible to others only to those who may list or edit users.
-    if (!own && !principalCan(principal, 'list_users') && !principalCanEditUser(principal, user.id)) {
+    // Others see a user who has published posts, or anyone if they may list or edit users.
+    if (!own && !principalCan(principal, 'list_users') && !principalCanEditUser(principal, user.id) && !(await this.publicAuthors.includes(user.id))) {
       throw new WpError('rest_user_cannot_view', 'Sorry, you are not allowed to list users.', authorizationStatus(principal));
     }
     return userResponse(user, context, this.config.siteUrl);

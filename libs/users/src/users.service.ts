@@ -60,13 +60,14 @@ export class UsersService {
     return this.users.count();
   }
 
-  async list(options: { page: number; perPage: number; search?: string; roles?: string[]; order: 'asc' | 'desc'; orderBy: 'id' | 'name' | 'registered_date' | 'slug' | 'email' | 'username' }): Promise<{ users: User[]; total: number }> {
+  async list(options: { page: number; perPage: number; search?: string; roles?: string[]; ids?: number[]; order: 'asc' | 'desc'; orderBy: 'id' | 'name' | 'registered_date' | 'slug' | 'email' | 'username' }): Promise<{ users: User[]; total: number }> {
     const query = this.users.createQueryBuilder('user');
     if (options.search) {
       const pattern = `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern OR user.url ILIKE :pattern OR user.slug ILIKE :pattern)', { pattern });
     }
     if (options.roles && options.roles.length > 0) query.andWhere('user.role IN (:...roles)', { roles: options.roles });
+    if (options.ids) query.andWhere(options.ids.length > 0 ? 'user.id IN (:...ids)' : 'false', { ids: options.ids });
     const column = {
       id: 'user.id',
       name: 'user.display_name',
