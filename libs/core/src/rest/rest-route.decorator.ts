@@ -1,4 +1,4 @@
-import { applyDecorators, RequestMapping, RequestMethod } from '@nestjs/common';
+import { applyDecorators, HttpCode, RequestMapping, RequestMethod } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RouteArgs } from './arg-schema';
 
@@ -29,10 +29,14 @@ export function toWordPressPattern(route: string): string {
   return route.replace(PARAM, (_m, name: string, regex?: string) => `(?P<${name}>${regex ?? '[^/]+'})`);
 }
 
-/** Declares a WordPress REST endpoint: its method, route and arguments, in one place. */
+/**
+ * Declares a WordPress REST endpoint: its method, route and arguments, in one place. Answers 200
+ * whatever the method (WordPress updates with POST); a creating handler sets 201 itself.
+ */
 export function RestRoute(method: RestMethod, route: string, args: RouteArgs = {}): MethodDecorator {
   return applyDecorators(
     RequestMapping({ path: toFastifyPath(route), method: RequestMethod[method] }),
+    HttpCode(200),
     RestRouteMetadata({ method, route, args }),
   );
 }
