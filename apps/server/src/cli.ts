@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { isRoleName } from '@gatehouse/access';
+import { grantPolicyOf, isRoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
 import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
@@ -46,6 +46,29 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
   }
 }
 
+interface PolicyFlags {
+  role?: string;
+  allow: string[];
+  deny: string[];
+  expires?: string;
+  ip: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The `policy` field the REST API takes, from CLI flags; validated by the same code as the REST API. */
+function policyFromFlags(flags: PolicyFlags): Record<string, unknown> {
+  const policy: Record<string, unknown> = {};
+  if (flags.role !== undefined) policy.role = flags.role;
+  if (flags.allow.length > 0) policy.allow = flags.allow;
+  if (flags.deny.length > 0) policy.deny = flags.deny;
+  if (flags.expires !== undefined) policy.expires_at = flags.expires;
+  if (flags.ip.length > 0) policy.allowed_ips = flags.ip;
+  return policy;
+}
+
 function print(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
@@ -78,16 +101,22 @@ function buildProgram(): Command {
     .requiredOption('--user <login>')
     .requiredOption('--name <name>')
     .option('--app-id <uuid>')
-    .action(async (options: { user: string; name: string; appId?: string }) => {
+    .option('--role <role>', 'act as this role (at or below the user\'s own)')
+    .option('--allow <rule>', 'allow "METHODS /route/pattern", e.g. "GET,POST /wp/v2/posts*" (repeatable)', collect, [])
+    .option('--deny <rule>', 'deny "METHODS /route/pattern", e.g. "* /wp/v2/users*" (repeatable)', collect, [])
+    .option('--expires <date-time>', 'expiry, e.g. 2030-01-31T00:00:00Z (UTC when no zone is given)')
+    .option('--ip <cidr>', 'allowed address range, e.g. 203.0.113.0/24 (repeatable)', collect, [])
+    .action(async (options: { user: string; name: string; appId?: string } & PolicyFlags) => {
       if (options.appId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(options.appId)) {
         throw new CliError('rest_invalid_uuid', 'app-id is not a valid lowercase UUID.');
       }
       if (options.name.trim() === '') throw new CliError('rest_invalid_param', 'name must not be empty.');
       const result = await withApp(async (app) => {
         const owner = await findUser(app, options.user);
-        return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId });
+        // The operator acts in person: the policy is validated for the owner, not bounded by a caller's.
+        return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId, policy: policyFromFlags(options) }, { ownerRole: owner.role });
       });
-      print({ uuid: result.grant.id, password: result.password });
+      print({ uuid: result.grant.id, password: result.password, policy: grantPolicyOf(result.grant.policy, result.grant.expiresAt) });
     });
   appPassword
     .command('revoke')
@@ -111,7 +140,10 @@ buildProgram()
   .catch((error: unknown) => {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     const code = error instanceof CliError || error instanceof WpError ? error.code : error instanceof ConfigError ? 'config_error' : 'error';
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // WordPress-style validation errors name the problem in data.params: show it.
+    const params = error instanceof WpError ? (error.body.data.params as Record<string, string> | undefined) : undefined;
+    if (params && typeof params === 'object') message += ': ' + Object.entries(params).map(([name, problem]) => `${name}: ${problem}`).join('; ');
     process.stderr.write(JSON.stringify({ code, message }) + '\n');
     process.exit(1);
   });

@@ -237,12 +237,19 @@ export function policyWithin(inner: GrantPolicy, outer: GrantPolicy): Containmen
   return { within: true };
 }
 
-/** A stored policy (jsonb) and the grant's `expires_at` column, as one policy object. */
+/**
+ * A stored policy (jsonb) and the grant's `expires_at` column, as one policy object with its fields in
+ * a stable order (jsonb does not keep the order they were written in).
+ */
 export function grantPolicyOf(stored: GrantPolicy | null | undefined, expiresAt: Date | null): GrantPolicy {
-  const policy = { ...(stored ?? FULL_POLICY) } as GrantPolicy & { expires_at?: string };
-  delete policy.expires_at;
+  const source = (stored ?? FULL_POLICY) as GrantPolicy & { role?: string; allow?: string[]; deny?: string[] };
+  const policy: Record<string, unknown> = { type: source.type };
+  if (source.role !== undefined) policy.role = source.role;
+  if (source.allow !== undefined) policy.allow = source.allow;
+  if (source.deny !== undefined) policy.deny = source.deny;
   if (expiresAt) policy.expires_at = expiresAt.toISOString();
-  return policy;
+  if (source.allowed_ips !== undefined) policy.allowed_ips = source.allowed_ips;
+  return policy as unknown as GrantPolicy;
 }
 
 /** The reverse of grantPolicyOf: what goes in the jsonb column, and what in `expires_at`. */
