@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatehouseConfig, phpJsonStringify, registerBodyParsers, toWpError } from '@gatehouse/core';
+import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
 import '@gatehouse/access';
 import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
@@ -20,11 +20,27 @@ export function rewriteRestRoute(url: string): string {
   return `/wp-json${normalized}${rest ? `?${rest}` : ''}`;
 }
 
+function allowFor(registry: RestRouteRegistry, method: string, url: string, principal: unknown): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0]).slice('/wp-json'.length) || '/';
+  } catch {
+    return undefined;
+  }
+  return registry.allowHeader(method, path, principal);
+}
+
 /** Builds the Nest application on Fastify with WordPress's wire conventions. Shared by main.ts and the tests. */
 export async function createServer(config: GatehouseConfig, databaseUrl: string, options: { logger?: false | ('log' | 'error' | 'warn')[] } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: 200,
+      // PHP's query string rules: `_fields[]=a&_fields[]=b` is a list.
+      querystringParser: (query: string) => parseForm(query),
+    },
     bodyLimit: 1024 * 1024,
     rewriteUrl: (request: { url?: string }) => rewriteRestRoute(request.url ?? '/'),
     // Malformed URLs and similar are refused by the router before Nest: answer them in WordPress's shape too.
@@ -41,11 +57,19 @@ export async function createServer(config: GatehouseConfig, databaseUrl: string,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  const registry = app.get(RestRouteRegistry);
+
   registerBodyParsers(fastify);
   fastify.setReplySerializer((payload) => phpJsonStringify(payload));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/wp-json')) {
-      reply.header('Link', `<${config.siteUrl}/wp-json/>; rel="https://api.w.org/"`);
+      // As in WordPress, a response's own Link header (pagination) replaces the API discovery link.
+      if (!reply.hasHeader('Link')) reply.header('Link', `<${config.siteUrl}/wp-json/>; rel="https://api.w.org/"`);
+      // WordPress's Allow: the matched route's methods this caller may use, once its credentials were read.
+      if (request.credentialsChecked && !reply.hasHeader('Allow')) {
+        const allow = allowFor(registry, request.method, request.url, request.principal);
+        if (allow) reply.header('Allow', allow);
+      }
       reply.header('X-Content-Type-Options', 'nosniff');
       reply.header('X-Robots-Tag', 'noindex');
       const type = reply.getHeader('content-type');

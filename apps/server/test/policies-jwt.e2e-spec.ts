@@ -1,4 +1,4 @@
-import { Clock } from '@gatehouse/access';
+import { Clock } from '@gatehouse/core';
 import { PostsService } from '@gatehouse/posts';
 import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 

@@ -1,4 +1,5 @@
-import { Clock, RoleName } from '@gatehouse/access';
+import type { RoleName } from '@gatehouse/access';
+import { Clock } from '@gatehouse/core';
 import { PostsService } from '@gatehouse/posts';
 import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 

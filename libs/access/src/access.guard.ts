@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
+import { Clock, Public, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Requires, SensitiveRoute } from './access.decorators';
 import { decideAccess } from './access-rules';
-import { Clock } from './clock';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
 import { clientIp } from './client-ip';
 import { CredentialSchemes } from './credential-schemes';
@@ -40,8 +39,9 @@ export class AccessGuard implements CanActivate {
 
     const principal = await this.authenticate(request, reply);
     request.principal = principal;
+    request.credentialsChecked = true;
     const ip = clientIp(request);
-    if (principal?.grant) await this.usage.record(principal.grant, ip);
+    if (principal?.grant) await this.usage.record(principal.grant, ip, this.clock.now());
 
     const route = this.reflector.get(RestRouteMetadata, context.getHandler());
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));

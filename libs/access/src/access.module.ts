@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access.guard';
-import { Clock } from './clock';
 import { CredentialSchemes } from './credential-schemes';
 import { Grant } from './entities/grant.entity';
 import { GrantEventsService } from './grant-events.service';
@@ -16,11 +15,10 @@ import { GrantUsageService } from './grant-usage.service';
     AccessGuard,
     // useExisting, so a test can override AccessGuard itself.
     { provide: APP_GUARD, useExisting: AccessGuard },
-    Clock,
     CredentialSchemes,
     GrantEventsService,
     GrantUsageService,
   ],
-  exports: [TypeOrmModule, Clock, CredentialSchemes, GrantEventsService, GrantUsageService],
+  exports: [TypeOrmModule, CredentialSchemes, GrantEventsService, GrantUsageService],
 })
 export class AccessModule {}

@@ -28,6 +28,7 @@ export function parseBasicCredentials(header: string): { username: string; passw
   if (colon < 0) throw malformedAuthorization('Basic credentials must be "user:password".');
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  if (username === '' || password === '') throw malformedAuthorization('Basic credentials need a user and a password.');
+  // An empty user is looked up like any other (WordPress: invalid_username); an empty password is no credential at all.
+  if (password === '') throw malformedAuthorization('Basic credentials need a password.');
   return { username, password };
 }

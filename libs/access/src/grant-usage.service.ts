@@ -13,9 +13,9 @@ export class GrantUsageService {
 
   /**
    * Records when and from where a grant was used. Awaited by the caller, so the very next read sees
-   * it; skipped when the recorded use is under a minute old.
+   * it; skipped when the recorded use is under a minute old. `now` comes from the injected Clock.
    */
-  async record(grant: PrincipalGrant, ip: string, now = new Date()): Promise<void> {
+  async record(grant: PrincipalGrant, ip: string, now: Date): Promise<void> {
     if (grant.lastUsedAt && now.getTime() - grant.lastUsedAt.getTime() < USAGE_WRITE_INTERVAL_MS) return;
     await this.grants.update({ id: grant.id }, { lastUsedAt: now, lastIp: ip });
     // The principal's grant object is shared with the credential cache: later requests see the write.

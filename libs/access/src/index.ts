@@ -2,7 +2,6 @@ export { AccessModule } from './access.module';
 export { AccessGuard, routePath } from './access.guard';
 export { decideAccess, POLICY_REFUSAL } from './access-rules';
 export type { AccessRequest } from './access-rules';
-export { Clock } from './clock';
 export { Requires, SensitiveRoute, CurrentPrincipal, WpParams } from './access.decorators';
 export type { Requirement, SensitiveRouteOptions } from './access.decorators';
 export { principalCan, principalCanEditUser, userCan, authorizationStatus } from './capabilities';

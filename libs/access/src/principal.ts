@@ -57,6 +57,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access guard; undefined for an anonymous request. */
     principal?: Principal;
+    /** Set by the access guard once the request's credentials (or their absence) were accepted. */
+    credentialsChecked?: boolean;
     /** Route parameters validated and coerced against the route's declared arguments. */
     wpParams?: Record<string, unknown>;
   }

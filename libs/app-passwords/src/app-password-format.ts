@@ -19,3 +19,17 @@ export function chunkAppPassword(password: string): string {
 export function normalizeAppPassword(input: string): string {
   return input.replace(/[^A-Za-z0-9]/g, '');
 }
+
+/**
+ * An application's name as WordPress stores it (sanitize_text_field): tags and percent-encoded
+ * octets removed, runs of whitespace made one space, trimmed. May come out empty.
+ */
+export function sanitizeAppName(input: string): string {
+  let text = input.replace(/<[^>]*>?/g, '');
+  let previous: string;
+  do {
+    previous = text;
+    text = text.replace(/%[a-f0-9]{2}/gi, '');
+  } while (text !== previous);
+  return text.replace(/[\r\n\t ]+/g, ' ').trim();
+}

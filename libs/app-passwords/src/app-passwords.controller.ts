@@ -1,16 +1,17 @@
-import { Controller, Inject, Res } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, SensitiveRoute, WpParams } from '@gatehouse/access';
-import { contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
+import { AllowCheck, contextArg, GATEHOUSE_CONFIG, Public, RestRoute, RestRouteOptions, RouteArgs, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Req } from '@nestjs/common';
-import { AppPasswordContext, appPasswordResponse, appPasswordUrl } from './app-password-response';
+import { sanitizeAppName } from './app-password-format';
+import { APP_PASSWORD_SCHEMA, AppPasswordContext, appPasswordResponse, appPasswordUrl } from './app-password-response';
 import { AppPasswordsService } from './app-passwords.service';
 
-const COLLECTION = '/wp/v2/users/:user_id(\\d+|me)/application-passwords';
+// WordPress's own route patterns, so the index and OPTIONS show the same keys.
+const COLLECTION = '/wp/v2/users/:user_id((?:[\\d]+|me))/application-passwords';
 const ITEM = `${COLLECTION}/:uuid([\\w\\-]+)`;
 
-const USER_ID_ARG = { user_id: { description: 'The ID for the user, or "me".', type: 'string' } } as const;
 const VIEW_ARGS: RouteArgs = { context: contextArg() };
 const APP_ID_ARG = {
   description: 'A UUID provided by the application to uniquely identify it. It is recommended to use an UUID v5 with the URL or DNS namespace.',
@@ -25,11 +26,25 @@ const POLICY_ARG = {
 const CREATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: { ...NAME_ARG, required: true }, policy: POLICY_ARG };
 const UPDATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: NAME_ARG, policy: POLICY_ARG };
 
+/** For the Allow header: WordPress's permission callbacks, without the database (an unknown user id still lists methods). */
+const mayManage: AllowCheck = (principal, params) => {
+  const caller = principal as Principal | undefined;
+  if (!caller) return false;
+  return params.user_id === 'me' || principalCanEditUser(caller, Number(params.user_id));
+};
+const mayIntrospect: AllowCheck = (principal, params) => {
+  const caller = principal as Principal | undefined;
+  return !!caller && (params.user_id === 'me' || Number(params.user_id) === caller.user.id);
+};
+const MANAGED: RestRouteOptions = { schema: APP_PASSWORD_SCHEMA, allow: mayManage };
+
 type Params = Record<string, unknown>;
 
 /**
- * `/wp/v2/users/{id|me}/application-passwords`, as WordPress core (6.8/6.9) answers: the user is
- * resolved first (404), then the caller's right over that user (401/403), then the item (404).
+ * `/wp/v2/users/{id|me}/application-passwords`, as WordPress core answers. Order of checks: the
+ * guard validates parameters (400); then, as WordPress's permission callbacks do, availability (501),
+ * the user (`me` anonymous 401, unknown 404), the caller's right over that user (401/403); then the
+ * item (404).
  * Every route here manages credentials: a credential whose policy is not full reaches them only
  * through an allow rule naming them, except to look at, narrow or revoke itself.
  */
@@ -43,7 +58,7 @@ export class AppPasswordsController {
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
-  @RestRoute('GET', COLLECTION, VIEW_ARGS)
+  @RestRoute('GET', COLLECTION, VIEW_ARGS, MANAGED)
   async list(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_list_application_passwords', 'Sorry, you are not allowed to list application passwords for this user.');
@@ -51,20 +66,20 @@ export class AppPasswordsController {
     return grants.map((grant) => this.present(grant, params));
   }
 
-  @RestRoute('POST', COLLECTION, CREATE_ARGS)
+  @RestRoute('POST', COLLECTION, CREATE_ARGS, { ...MANAGED, status: 201 })
   async create(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_create_application_passwords', 'Sorry, you are not allowed to create application passwords for this user.');
-    const { grant, password } = await this.appPasswords.create(
-      user.id,
-      { name: String(params.name).trim(), appId: params.app_id as string | undefined, policy: params.policy },
-      { ownerRole: user.role, actor: principal },
-    );
-    reply.status(201).header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
+    const name = sanitizeAppName(String(params.name));
+    if (name === '') throw new WpError('application_password_empty_name', 'An application name is required to create an application password.', 400);
+    // WordPress stores an empty app_id for a missing or empty one.
+    const appId = typeof params.app_id === 'string' && params.app_id !== '' ? params.app_id : undefined;
+    const { grant, password } = await this.appPasswords.create(user.id, { name, appId, policy: params.policy }, { ownerRole: user.role, actor: principal });
+    reply.header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
     return appPasswordResponse(grant, 'edit', this.config.siteUrl, password);
   }
 
-  @RestRoute('DELETE', COLLECTION)
+  @RestRoute('DELETE', COLLECTION, {}, MANAGED)
   async deleteAll(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_delete_application_passwords', 'Sorry, you are not allowed to delete application passwords for this user.');
@@ -73,7 +88,7 @@ export class AppPasswordsController {
   }
 
   /** Shows the authenticating password with its effective policy; any credential may look at itself. */
-  @RestRoute('GET', `${COLLECTION}/introspect`, VIEW_ARGS)
+  @RestRoute('GET', `${COLLECTION}/introspect`, VIEW_ARGS, { schema: APP_PASSWORD_SCHEMA, allow: mayIntrospect })
   @SensitiveRoute(false)
   async introspect(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
@@ -84,39 +99,42 @@ export class AppPasswordsController {
         authorizationStatus(principal),
       );
     }
-    const grant = principal.grant?.kind === 'app-password' ? await this.appPasswords.findActive(user.id, principal.grant.id) : null;
-    if (!grant) throw new WpError('rest_no_authenticated_app_password', 'Cannot introspect application password.', 404);
+    if (principal.grant?.kind !== 'app-password') throw new WpError('rest_no_authenticated_app_password', 'Cannot introspect application password.', 404);
+    const grant = await this.appPasswords.findActive(user.id, principal.grant.id);
+    // Revoked between authentication and this read: WordPress's own answer for this race is a 500.
+    if (!grant) throw new WpError('rest_application_password_not_found', 'Application password not found.', 500);
     return this.present(grant, params);
   }
 
-  @RestRoute('GET', ITEM, VIEW_ARGS)
+  @RestRoute('GET', ITEM, VIEW_ARGS, MANAGED)
   async get(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_read_application_password', 'Sorry, you are not allowed to read this application password.');
     return this.present(await this.findItem(user, params), params);
   }
 
-  @RestRoute('POST', ITEM, UPDATE_ARGS)
+  @RestRoute('POST', ITEM, UPDATE_ARGS, MANAGED)
   updateByPost(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     return this.update(params, principal, request);
   }
 
-  @RestRoute('PUT', ITEM, UPDATE_ARGS)
+  @RestRoute('PUT', ITEM, UPDATE_ARGS, MANAGED)
   updateByPut(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     return this.update(params, principal, request);
   }
 
-  @RestRoute('PATCH', ITEM, UPDATE_ARGS)
+  @RestRoute('PATCH', ITEM, UPDATE_ARGS, MANAGED)
   updateByPatch(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     return this.update(params, principal, request);
   }
 
-  @RestRoute('DELETE', ITEM)
+  @RestRoute('DELETE', ITEM, {}, MANAGED)
   async delete(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_delete_application_password', 'Sorry, you are not allowed to delete this application password.');
     const grant = await this.findItem(user, params);
-    const previous = appPasswordResponse(grant, 'edit', this.config.siteUrl);
+    // WordPress shows the deleted item in the edit context, without its links.
+    const previous = appPasswordResponse(grant, 'edit', this.config.siteUrl, undefined, false);
     await this.appPasswords.revoke(grant.id);
     return { deleted: true, previous };
   }
@@ -126,7 +144,9 @@ export class AppPasswordsController {
     this.authorize(principal, user, 'rest_cannot_edit_application_password', 'Sorry, you are not allowed to edit this application password.');
     const grant = await this.findItem(user, params);
     if (params.policy !== undefined) await this.appPasswords.narrowPolicy(grant, params.policy, user.role);
-    if (typeof params.name === 'string') await this.appPasswords.rename(grant, params.name.trim());
+    // Only the name changes (app_id is fixed at creation); a name that sanitizes to nothing is ignored, as in WordPress.
+    const name = typeof params.name === 'string' ? sanitizeAppName(params.name) : '';
+    if (name !== '') await this.appPasswords.rename(grant, name);
     return appPasswordResponse(grant, 'edit', this.config.siteUrl);
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CredentialSchemes } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, RestIndexService } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersModule } from '@gatehouse/users';
 import { AppPasswordsController } from './app-passwords.controller';
 import { AppPasswordsService } from './app-passwords.service';
@@ -24,8 +25,11 @@ export class AppPasswordsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.schemes.register('basic', APP_PASSWORD_STRATEGY);
-    this.index.addAuthentication('application-passwords', {
-      endpoints: { authorization: `${this.config.siteUrl}/wp-admin/authorize-application.php` },
-    });
+    // Like wp_is_application_passwords_available(): not advertised over plain HTTP in production.
+    this.index.addAuthentication(
+      'application-passwords',
+      { endpoints: { authorization: `${this.config.siteUrl}/wp-admin/authorize-application.php` } },
+      { secureOnly: true },
+    );
   }
 }

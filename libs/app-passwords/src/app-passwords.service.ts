@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Clock, Grant, GrantEventsService, GrantPolicy, grantPolicyOf, parsePolicy, Principal, policyWithin, RoleName, splitPolicy } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { Grant, GrantEventsService, GrantPolicy, grantPolicyOf, parsePolicy, Principal, policyWithin, RoleName, splitPolicy } from '@gatehouse/access';
+import { Clock, GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';
@@ -157,10 +158,11 @@ export class AppPasswordsService {
 
   async revokeAll(userId: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string }[] = await manager.query(
+      // TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, affectedCount].
+      const [rows] = (await manager.query(
         `UPDATE grants SET revoked_at = now() WHERE user_id = $1 AND kind = 'app-password' AND revoked_at IS NULL RETURNING id`,
         [userId],
-      );
+      )) as [{ id: string }[], number];
       if (rows.length > 0) {
         await manager.query(`DELETE FROM app_passwords WHERE grant_id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
         for (const row of rows) await this.events.publish(manager, row.id);

@@ -1,6 +1,8 @@
 import { Controller, Inject, Res } from '@nestjs/common';
-import { authorizationStatus, CurrentPrincipal, Principal, principalCan, Requires, WpParams } from '@gatehouse/access';
-import { ArgSchema, contextArg, GATEHOUSE_CONFIG, GatehouseConfig, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
+import { authorizationStatus, CurrentPrincipal, principalCan, Requires, WpParams } from '@gatehouse/access';
+import type { Principal } from '@gatehouse/access';
+import { ArgSchema, contextArg, GATEHOUSE_CONFIG, Public, RestRoute, RouteArgs, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyReply } from 'fastify';
 import { POST_STATUSES, PostStatus } from './entities/post.entity';
 import { PostContext, postResponse, postUrl } from './post-response';
@@ -101,11 +103,11 @@ export class PostsController {
     return postResponse(post, context, this.config.siteUrl);
   }
 
-  @RestRoute('POST', COLLECTION, WRITE_ARGS)
+  @RestRoute('POST', COLLECTION, WRITE_ARGS, { status: 201 })
   @Requires({ capability: 'edit_posts', code: 'rest_cannot_create', message: 'Sorry, you are not allowed to create posts as this user.' })
   async create(@WpParams() params: Params, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const post = await this.posts.create(principal, { ...postInput(params), id: params.id });
-    reply.status(201).header('Location', postUrl(this.config.siteUrl, post.id));
+    reply.header('Location', postUrl(this.config.siteUrl, post.id));
     return postResponse(post, 'edit', this.config.siteUrl);
   }
 

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PublicAuthors, UsersModule } from '@gatehouse/users';
+import { UsersModule, UsersService } from '@gatehouse/users';
 import { Post } from './entities/post.entity';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
@@ -14,14 +14,14 @@ import { PostsService } from './posts.service';
 export class PostsModule implements OnModuleInit {
   constructor(
     private readonly posts: PostsService,
-    private readonly publicAuthors: PublicAuthors,
+    private readonly users: UsersService,
   ) {}
 
   /** WordPress shows authors of published posts to anyone: tell the users lib who they are. */
   onModuleInit(): void {
-    this.publicAuthors.register({
-      ids: () => this.posts.publishedAuthorIds(),
-      includes: (userId) => this.posts.isPublishedAuthor(userId),
+    this.users.usePublishedAuthors({
+      hasPublished: (userId) => this.posts.isPublishedAuthor(userId),
+      sqlCondition: (userAlias) => `EXISTS (SELECT 1 FROM posts p WHERE p.author_id = ${userAlias}.id AND p.status = 'publish')`,
     });
   }
 }

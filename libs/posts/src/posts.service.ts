@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { authorizationStatus, Clock, Principal, principalCan } from '@gatehouse/access';
-import { WpError } from '@gatehouse/core';
+import { authorizationStatus, Principal, principalCan } from '@gatehouse/access';
+import { Clock, WpError } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import { Repository } from 'typeorm';
 import { Post, PostStatus } from './entities/post.entity';
@@ -155,12 +155,6 @@ export class PostsService {
     post.modified = this.clock.now();
     await this.posts.save(post);
     return post;
-  }
-
-  /** Users WordPress shows to anyone: authors of published posts. */
-  async publishedAuthorIds(): Promise<number[]> {
-    const rows: { author_id: number }[] = await this.posts.query(`SELECT DISTINCT author_id FROM posts WHERE status = 'publish'`);
-    return rows.map((row) => row.author_id);
   }
 
   isPublishedAuthor(userId: number): Promise<boolean> {

@@ -37,7 +37,8 @@ export function userResponse(user: User, context: WpContext, siteUrl: string): R
       capabilities,
       extra_capabilities: { [user.role]: true },
       avatar_urls: avatarUrls(user.email),
-      meta: [],
+      // WordPress registers one user meta key shown in the edit context.
+      meta: { persisted_preferences: [] },
       _links: links,
     };
   }

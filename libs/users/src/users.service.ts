@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { ALL_GRANTS, GrantEventsService, isRoleName, RoleName } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig, WpError } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { User } from './entities/user.entity';
@@ -20,6 +21,19 @@ export interface CreateUserInput {
   url?: string;
   locale?: string;
   slug?: string;
+}
+
+export type UserOrderBy = 'id' | 'name' | 'registered_date' | 'slug' | 'email' | 'url' | 'username';
+
+/**
+ * Who has published content, for what anonymous callers may see of users (WordPress shows them only
+ * authors of published posts). A content lib registers one with `UsersService.usePublishedAuthors`;
+ * until then nobody has published anything.
+ */
+export interface PublishedAuthors {
+  hasPublished(userId: number): Promise<boolean>;
+  /** SQL condition on the users alias `user` selecting authors with published content, e.g. an EXISTS subquery. */
+  sqlCondition(userAlias: string): string;
 }
 
 const LOGIN_PATTERN = /^[A-Za-z0-9 _.\-@]+$/;
@@ -60,20 +74,33 @@ export class UsersService {
     return this.users.count();
   }
 
-  async list(options: { page: number; perPage: number; search?: string; roles?: string[]; ids?: number[]; order: 'asc' | 'desc'; orderBy: 'id' | 'name' | 'registered_date' | 'slug' | 'email' | 'username' }): Promise<{ users: User[]; total: number }> {
+  private publishedAuthors?: PublishedAuthors;
+
+  /** The content lib says who has published content (see PublishedAuthors). */
+  usePublishedAuthors(source: PublishedAuthors): void {
+    this.publishedAuthors = source;
+  }
+
+  hasPublishedContent(userId: number): Promise<boolean> {
+    return this.publishedAuthors ? this.publishedAuthors.hasPublished(userId) : Promise.resolve(false);
+  }
+
+  async list(options: { page: number; perPage: number; search?: string; roles?: string[]; order: 'asc' | 'desc'; orderBy: UserOrderBy; onlyPublishedAuthors?: boolean }): Promise<{ users: User[]; total: number }> {
+    if (options.onlyPublishedAuthors && !this.publishedAuthors) return { users: [], total: 0 };
     const query = this.users.createQueryBuilder('user');
+    if (options.onlyPublishedAuthors && this.publishedAuthors) query.andWhere(this.publishedAuthors.sqlCondition('user'));
     if (options.search) {
       const pattern = `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern OR user.url ILIKE :pattern OR user.slug ILIKE :pattern)', { pattern });
     }
     if (options.roles && options.roles.length > 0) query.andWhere('user.role IN (:...roles)', { roles: options.roles });
-    if (options.ids) query.andWhere(options.ids.length > 0 ? 'user.id IN (:...ids)' : 'false', { ids: options.ids });
     const column = {
       id: 'user.id',
       name: 'user.display_name',
       registered_date: 'user.registered_at',
       slug: 'user.slug',
       email: 'user.email',
+      url: 'user.url',
       username: 'user.login',
     }[options.orderBy];
     query.orderBy(column, options.order === 'asc' ? 'ASC' : 'DESC').addOrderBy('user.id', 'ASC');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
-import { GatehouseConfig, loadConfig, runMigrations } from '@gatehouse/core';
+import { Clock, GatehouseConfig, loadConfig, runMigrations } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +28,8 @@ export interface TestApp {
   dataSource: DataSource;
   users: UsersService;
   appPasswords: AppPasswordsService;
+  /** The app's time source: tests move it (`clock.now = () => …`) instead of sleeping. */
+  clock: Clock;
   /** Creates a user with a role and a login password. */
   createUser(role: RoleName, login?: string): Promise<TestUser>;
   /** Creates an application password for a user (optionally with a policy); returns its uuid and the password as shown once. */
@@ -78,17 +80,27 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+export interface TestAppOptions {
+  /**
+   * Boot on this already-migrated database instead of a fresh one (e.g. a second instance sharing
+   * another TestApp's database); the database is then left for its owner to drop.
+   */
+  databaseUrl?: string;
+  /** Server secret; instances sharing a database must share it (default: random). */
+  secret?: string;
+}
+
 /**
  * Boots the real application (Fastify, every lib, real PostgreSQL with migrations applied) on a
  * loopback port. `env` overrides configuration variables (e.g. GATEHOUSE_ENV=production).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
-    GATEHOUSE_SECRET: randomBytes(32).toString('hex'),
+    GATEHOUSE_SECRET: options.secret ?? randomBytes(32).toString('hex'),
     GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-app-')),
     DATABASE_URL: database.url,
     ...env,
@@ -106,6 +118,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dataSource: app.get(DataSource),
     users,
     appPasswords,
+    clock: app.get(Clock),
     async createUser(role, login) {
       counter++;
       const name = login ?? `${role}${counter}`;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { parseBasicCredentials } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/core';
+import { GATEHOUSE_CONFIG } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';

@@ -17,6 +17,12 @@ export interface ArgSchema {
   /** Contexts a schema property shows in; used for output filtering, not validation. */
   context?: readonly string[];
   readonly?: boolean;
+  /**
+   * The route's own check after the schema's (WordPress's sanitize/validate callbacks, e.g. a
+   * username's characters): a problem is reported as `rest_invalid_param` with `data.status` 400.
+   * Not shown in the index.
+   */
+  check?: (value: unknown) => { code: string; message: string } | undefined;
 }
 
 export type RouteArgs = Record<string, ArgSchema>;

@@ -16,6 +16,14 @@ interface Problem {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** wp_sprintf's `%l`: `a`, `a and b`, `a, b, and c`. */
+export function listWithAnd(items: readonly (string | number)[]): string {
+  const words = items.map(String);
+  if (words.length <= 1) return words.join('');
+  if (words.length === 2) return `${words[0]} and ${words[1]}`;
+  return `${words.slice(0, -1).join(', ')}, and ${words[words.length - 1]}`;
+}
+
 function typeName(type: ArgType | ArgType[]): string {
   return Array.isArray(type) ? type.join(',') : type;
 }
@@ -68,7 +76,7 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
   if (current === null) return { value: current };
 
   if (schema.enum && !schema.enum.includes(current as string | number)) {
-    return { problem: { code: 'rest_not_in_enum', message: `${name} is not one of ${schema.enum.join(', ')}.` } };
+    return { problem: { code: 'rest_not_in_enum', message: `${name} is not one of ${listWithAnd(schema.enum)}.` } };
   }
   if (typeof current === 'string') {
     if (schema.format === 'uuid' && !UUID.test(current)) {
@@ -126,7 +134,7 @@ export function validateRouteArgs(args: RouteArgs, input: Record<string, unknown
 
   const output: Record<string, unknown> = { ...input };
   const invalid: Record<string, string> = {};
-  const details: Record<string, { code: string; message: string; data: null }> = {};
+  const details: Record<string, { code: string; message: string; data: null | { status: number } }> = {};
   for (const [name, schema] of Object.entries(args)) {
     const raw = input[name];
     if (raw === undefined) {
@@ -137,9 +145,16 @@ export function validateRouteArgs(args: RouteArgs, input: Record<string, unknown
     if ('problem' in result) {
       invalid[name] = result.problem.message;
       details[name] = { ...result.problem, data: null };
-    } else {
-      output[name] = result.value;
+      continue;
     }
+    // A route's own check (WordPress's validate/sanitize callbacks) runs after the schema's.
+    const custom = schema.check?.(result.value);
+    if (custom) {
+      invalid[name] = custom.message;
+      details[name] = { code: custom.code, message: custom.message, data: { status: 400 } };
+      continue;
+    }
+    output[name] = result.value;
   }
   if (Object.keys(invalid).length > 0) {
     throw new WpError('rest_invalid_param', `Invalid parameter(s): ${Object.keys(invalid).join(', ')}`, 400, {

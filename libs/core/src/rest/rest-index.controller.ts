@@ -15,8 +15,8 @@ export class RestIndexController {
   ) {}
 
   @Get('wp-json')
-  siteIndex(): Record<string, unknown> {
-    return this.index.siteIndex();
+  siteIndex(@Req() request: FastifyRequest): Record<string, unknown> {
+    return this.index.siteIndex({ secure: request.protocol === 'https' });
   }
 
   @Get('wp-json/:vendor/:version')
@@ -26,18 +26,24 @@ export class RestIndexController {
     return found;
   }
 
-  @Options('wp-json/*')
-  describe(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Record<string, unknown> {
+  /**
+   * WordPress's rest_handle_options_request: the matched route's description with its schema; an
+   * unknown path is a 200 with an empty body (`[]`), not a 404. The `Allow` header is added for every
+   * response by the server's send hook, from the same registry.
+   */
+  @Options(['wp-json', 'wp-json/*'])
+  describe(@Req() request: FastifyRequest, @Res({ passthrough: true }) _reply: FastifyReply): Record<string, unknown> | [] {
     let path: string;
     try {
       path = decodeURIComponent(request.url.split('?')[0]).slice('/wp-json'.length) || '/';
     } catch {
-      throw noRoute();
+      return [];
     }
-    if (path === '/' || path === '') return this.index.siteIndex();
-    const route = this.registry.match(path);
-    if (!route) throw noRoute();
-    reply.header('Allow', route.methods.join(', '));
-    return this.index.describeRoute(route, false);
+    if (path === '/' || path === '') return this.index.rootRoute();
+    const namespace = this.index.namespaceRouteFor(path);
+    if (namespace) return namespace;
+    const match = this.registry.match(path);
+    if (!match) return [];
+    return this.index.describeRoute(match.route, 'help');
   }
 }
