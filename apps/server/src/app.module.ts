@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '@gatehouse/access';
 import { AppPasswordsModule } from '@gatehouse/app-passwords';
+import { AuthorizeUiModule } from '@gatehouse/authorize-ui';
 import { CoreModule, GatehouseConfig } from '@gatehouse/core';
 import { PostsModule } from '@gatehouse/posts';
 import { UsersModule } from '@gatehouse/users';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: GatehouseConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), AccessModule, UsersModule, AppPasswordsModule, PostsModule],
+      imports: [CoreModule.forRoot(config, databaseUrl), AccessModule, UsersModule, AppPasswordsModule, AuthorizeUiModule, PostsModule],
     };
   }
 }

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
@@ -60,6 +61,8 @@ export async function createServer(config: GatehouseConfig, databaseUrl: string,
   const registry = app.get(RestRouteRegistry);
 
   registerBodyParsers(fastify);
+  // Cookies for the login session (authorize-ui). Registered before init so every route can read them.
+  await app.register(fastifyCookie);
   fastify.setReplySerializer((payload) => phpJsonStringify(payload));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/wp-json')) {

@@ -21,8 +21,8 @@ describe('discovery (e2e)', () => {
     expect(response.headers.get('link')).toBe(`<${t.url}/wp-json/>; rel="https://api.w.org/"`);
     const index = await response.json();
     expect(Object.keys(index)).toEqual(['name', 'description', 'url', 'home', 'gmt_offset', 'timezone_string', 'namespaces', 'authentication', 'routes', 'site_logo', 'site_icon', 'site_icon_url', '_links']);
-    expect(index).toMatchObject({ url: t.url, home: t.url, namespaces: ['wp/v2'] });
-    expect(index.authentication['application-passwords']).toEqual({ endpoints: { authorization: `${t.url}/wp-admin/authorize-application.php` } });
+    expect(index).toMatchObject({ url: t.url, home: t.url, namespaces: ['wp/v2', 'gatehouse/v1'] });
+    expect(index.authentication['application-passwords'].endpoints.authorization).toBe(`${t.url}/wp-admin/authorize-application.php`);
     for (const pattern of ['/', '/wp/v2', '/wp/v2/users', '/wp/v2/users/(?P<id>[\\d]+)', '/wp/v2/users/me', COLLECTION, `${COLLECTION}/introspect`, `${COLLECTION}/(?P<uuid>[\\w\\-]+)`]) {
       expect(index.routes).toHaveProperty([pattern]);
     }
@@ -53,7 +53,13 @@ describe('discovery (e2e)', () => {
     const withLinks = await json('/wp-json/?_fields=name,_links');
     expect(Object.keys(withLinks)).toEqual(['name', '_links']);
     const nested = await json('/wp-json/?_fields=authentication.application-passwords.endpoints');
-    expect(nested).toEqual({ authentication: { 'application-passwords': { endpoints: { authorization: `${t.url}/wp-admin/authorize-application.php` } } } });
+    expect(nested).toEqual({
+      authentication: {
+        'application-passwords': {
+          endpoints: { authorization: `${t.url}/wp-admin/authorize-application.php`, exchange: `${t.url}/wp-json/gatehouse/v1/authorize/exchange` },
+        },
+      },
+    });
   });
 
   function index_name(): string {

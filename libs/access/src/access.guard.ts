@@ -15,7 +15,9 @@ import { canonicalRestPath, normalizeRoutePath } from './route-rules';
 /**
  * The one global guard. Order of checks:
  *   1. authentication — the Authorization scheme picks one Passport strategy; bad credentials are a
- *      401 with the strategy's code (never anonymous), a malformed header a 400;
+ *      401 with the strategy's code (never anonymous), a malformed header a 400. With no
+ *      Authorization header, the registered fallback strategy (the login session cookie) runs
+ *      instead; it leaves the request anonymous when it finds nothing it can use;
  *   2. usage — the grant's last use and IP are recorded (at most once a minute);
  *   3. parameters — validated against the route's declared arguments (400);
  *   4. access — expiry, IP, the route's `@Requires`/`@Public()` (default deny), the credential's role,
@@ -62,9 +64,14 @@ export class AccessGuard implements CanActivate {
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') return undefined;
-    if (header.length > MAX_AUTHORIZATION_LENGTH) throw malformedAuthorization('it is too long.');
-    const strategy = this.schemes.strategyFor(authorizationScheme(header));
+    let strategy: string | undefined;
+    if (header === undefined || header === '') {
+      // An explicit credential always wins; only a request without one falls back to the cookie.
+      strategy = this.schemes.fallbackStrategy();
+    } else {
+      if (header.length > MAX_AUTHORIZATION_LENGTH) throw malformedAuthorization('it is too long.');
+      strategy = this.schemes.strategyFor(authorizationScheme(header));
+    }
     // An unknown scheme is not ours to judge (WordPress ignores it too): the request stays anonymous.
     if (!strategy) return undefined;
     return new Promise<Principal | undefined>((resolve, reject) => {
