@@ -4,6 +4,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { grantPolicyOf, isRoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
 import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
+import { SigningKeysService } from '@gatehouse/tokens';
 import { UsersService } from '@gatehouse/users';
 import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
@@ -131,6 +132,15 @@ function buildProgram(): Command {
         await service.revoke(grant.id);
       });
       print({ revoked: true, uuid: options.uuid });
+    });
+
+  const tokenKey = program.command('token-key').description('manage the keys that sign access tokens');
+  tokenKey
+    .command('rotate')
+    .description('make a new signing key; the old one stays valid until the tokens it signed expire')
+    .action(async () => {
+      const result = await withApp((app) => app.get(SigningKeysService).rotate());
+      print({ kid: result.kid, retired: result.retired });
     });
   return program;
 }

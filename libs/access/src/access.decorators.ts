@@ -33,6 +33,13 @@ export interface SensitiveRouteOptions {
  */
 export const SensitiveRoute = Reflector.createDecorator<SensitiveRouteOptions | false>();
 
+/**
+ * The route reads its credentials itself (e.g. `POST /wp/v2/token`, which takes an application
+ * password in Basic or in the body and must answer its own codes): the guard leaves the
+ * Authorization header alone and the request reaches the route anonymous. Combine with `@Public()`.
+ */
+export const SkipHeaderAuthentication = Reflector.createDecorator<true>({ transform: () => true });
+
 /** The authenticated principal of this request, or undefined when anonymous. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | undefined => {
   return context.switchToHttp().getRequest<FastifyRequest>().principal;

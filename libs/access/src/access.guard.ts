@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Clock, Public, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
-import { Requires, SensitiveRoute } from './access.decorators';
+import { Requires, SensitiveRoute, SkipHeaderAuthentication } from './access.decorators';
 import { decideAccess } from './access-rules';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
 import { clientIp } from './client-ip';
@@ -15,7 +15,8 @@ import { canonicalRestPath, normalizeRoutePath } from './route-rules';
 /**
  * The one global guard. Order of checks:
  *   1. authentication — the Authorization scheme picks one Passport strategy; bad credentials are a
- *      401 with the strategy's code (never anonymous), a malformed header a 400. With no
+ *      401 with the strategy's code (never anonymous), a malformed header a 400; a route marked
+ *      `@SkipHeaderAuthentication()` reads its credentials itself and is reached anonymous. With no
  *      Authorization header, the registered fallback strategy (the login session cookie) runs
  *      instead; it leaves the request anonymous when it finds nothing it can use;
  *   2. usage — the grant's last use and IP are recorded (at most once a minute);
@@ -39,7 +40,9 @@ export class AccessGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const targets = [context.getHandler(), context.getClass()];
 
-    const principal = await this.authenticate(request, reply);
+    const principal = this.reflector.getAllAndOverride(SkipHeaderAuthentication, targets)
+      ? undefined
+      : await this.authenticate(request, reply);
     request.principal = principal;
     request.credentialsChecked = true;
     const ip = clientIp(request);

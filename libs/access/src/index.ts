@@ -2,7 +2,7 @@ export { AccessModule } from './access.module';
 export { AccessGuard, routePath } from './access.guard';
 export { decideAccess, POLICY_REFUSAL } from './access-rules';
 export type { AccessRequest } from './access-rules';
-export { Requires, SensitiveRoute, CurrentPrincipal, WpParams } from './access.decorators';
+export { Requires, SensitiveRoute, CurrentPrincipal, WpParams, SkipHeaderAuthentication } from './access.decorators';
 export type { Requirement, SensitiveRouteOptions } from './access.decorators';
 export { principalCan, principalCanEditUser, userCan, authorizationStatus } from './capabilities';
 export { parsePolicy, policyWithin, policyRole, policyRules, invalidPolicy, normalizeCidr, ipAllowed, cidrWithin, grantPolicyOf, splitPolicy, FULL_POLICY } from './policy';
@@ -11,6 +11,8 @@ export { parseRule, canonicalRestPath, normalizeRoutePath, globCovers, globsInte
 export type { RouteRule, RuleMethod } from './route-rules';
 export { CredentialSchemes } from './credential-schemes';
 export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
+export { GrantScopedCache } from './grant-scoped-cache';
+export type { GrantScopedCacheOptions } from './grant-scoped-cache';
 export { GrantUsageService, USAGE_WRITE_INTERVAL_MS } from './grant-usage.service';
 export { Grant } from './entities/grant.entity';
 export { clientIp } from './client-ip';

@@ -22,6 +22,8 @@ export interface GatehouseConfig {
   adminPassword?: string;
   /** Seconds an access token lives (tokens lib). */
   accessTokenTtl: number;
+  /** Seconds a refresh token stays usable without being used (tokens lib); each use renews it. */
+  refreshTokenTtl: number;
   /** GATEHOUSE_MAX_CREDENTIAL_DAYS: new credentials expire within this many days; undefined: no limit. */
   maxCredentialDays?: number;
 }
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): GatehouseConfig {
     trustProxy: readBoolean(env, 'GATEHOUSE_TRUST_PROXY'),
     adminPassword,
     accessTokenTtl: readInteger(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', 3600, 30, 86400 * 7),
+    refreshTokenTtl: readInteger(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', 86400 * 30, 60, 86400 * 365),
     // 0 or unset: credentials may live forever, as in WordPress.
     maxCredentialDays: readInteger(env, 'GATEHOUSE_MAX_CREDENTIAL_DAYS', 0, 0, 36500) || undefined,
   };

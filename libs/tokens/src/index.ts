@@ -1,0 +1,10 @@
+export { TokensModule } from './tokens.module';
+export { TokensService } from './tokens.service';
+export type { TokenResponse, TokenRequest } from './tokens.service';
+export { AccessTokensService } from './access-tokens.service';
+export type { AccessTokenClaims, TokenUser, VerifiedAccessToken } from './access-tokens.service';
+export { RefreshTokensService } from './refresh-tokens.service';
+export { SigningKeysService, SIGNING_ALGORITHM, CLOCK_LEEWAY_SECONDS } from './signing-keys.service';
+export type { PublicJwk } from './signing-keys.service';
+export { JWT_STRATEGY } from './strategies/jwt.strategy';
+export { REFRESH_TOKEN_PREFIX } from './token-format';
