@@ -5,9 +5,8 @@ import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
 /**
- * JWT access tokens carry their application password's grant, hence exactly its policy. Needs the
- * tokens lib (issue 4: `POST /wp/v2/token` with api_key/api_secret, `Authorization: Bearer`); it
- * fails until that branch is merged with this one.
+ * JWT access tokens (`POST /wp/v2/token` with api_key/api_secret, then `Authorization: Bearer`) carry
+ * their application password's grant, hence exactly its policy.
  */
 describe('per-credential policies through JWT access tokens (e2e)', () => {
   let t: TestApp;
@@ -93,7 +92,7 @@ describe('per-credential policies through JWT access tokens (e2e)', () => {
     expect(await request('GET', '/wp-json/wp/v2/users/me', bearer)).toMatchObject({ status: 403, body: { code: 'rest_forbidden_by_credential_policy' } });
   });
 
-  it('shows the effective policy on /token/validate (wired at integration)', async () => {
+  it('shows the effective policy on /token/validate', async () => {
     const { bearer } = await tokenFor({ role: 'author', allowed_ips: ['127.0.0.0/8'] });
     const validated = await request('GET', '/wp-json/wp/v2/token/validate', bearer);
     expect(validated.status).toBe(200);
