@@ -179,7 +179,7 @@ export class AppPasswordsService {
   async authenticate(identifier: string, rawPassword: string): Promise<Principal> {
     const hash = this.hash(normalizeAppPassword(rawPassword));
     const key = hash.toString('base64');
-    const cached = this.cache.get(key);
+    const cached = await this.cache.getFresh(key);
     if (cached && identifies(identifier, cached.user)) return cached;
 
     const snapshot = this.cache.snapshot();

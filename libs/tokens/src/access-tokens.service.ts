@@ -156,7 +156,7 @@ export class AccessTokensService {
 
   /** The grant's status, from the cache or one query (grant, user and recently revoked families together). */
   async grantState(grantId: string): Promise<GrantState> {
-    const cached = this.cache.get(grantId);
+    const cached = await this.cache.getFresh(grantId);
     if (cached) return cached;
     const snapshot = this.cache.snapshot();
     // A family revoked longer ago than an access token lives has no live access tokens left.
