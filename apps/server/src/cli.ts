@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { isRoleName } from '@gatehouse/access';
+import { grantPolicyOf, isRoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
 import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
 import { SigningKeysService } from '@gatehouse/tokens';
@@ -45,6 +45,29 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
   } finally {
     await embedded?.stop();
   }
+}
+
+interface PolicyFlags {
+  role?: string;
+  allow: string[];
+  deny: string[];
+  expires?: string;
+  ip: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The `policy` field the REST API takes, from CLI flags; validated by the same code as the REST API. */
+function policyFromFlags(flags: PolicyFlags): Record<string, unknown> {
+  const policy: Record<string, unknown> = {};
+  if (flags.role !== undefined) policy.role = flags.role;
+  if (flags.allow.length > 0) policy.allow = flags.allow;
+  if (flags.deny.length > 0) policy.deny = flags.deny;
+  if (flags.expires !== undefined) policy.expires_at = flags.expires;
+  if (flags.ip.length > 0) policy.allowed_ips = flags.ip;
+  return policy;
 }
 
 /** One JSON object per line, its top level spaced as the documented examples: `{"id": 1, "login": "bob"}`. */
@@ -101,11 +124,16 @@ function buildProgram(): Command {
   const appPassword = program.command('app-password').description('manage application passwords');
   appPassword
     .command('create')
-    .description('create an application password; prints {"uuid": "…", "password": "…"} (the password is shown once)')
+    .description('create an application password; prints {"uuid": "…", "password": "…", "policy": {…}} (the password is shown once)')
     .requiredOption('--user <login>', 'login or email of the owner')
     .requiredOption('--name <name>')
     .option('--app-id <uuid>')
-    .action(async (options: { user: string; name: string; appId?: string }) => {
+    .option('--role <role>', 'act as this role (at or below the user\'s own)')
+    .option('--allow <rule>', 'allow "METHODS /route/pattern", e.g. "GET,POST /wp/v2/posts*" (repeatable)', collect, [])
+    .option('--deny <rule>', 'deny "METHODS /route/pattern", e.g. "* /wp/v2/users*" (repeatable)', collect, [])
+    .option('--expires <date-time>', 'expiry, e.g. 2030-01-31T00:00:00Z (UTC when no zone is given)')
+    .option('--ip <cidr>', 'allowed address range, e.g. 203.0.113.0/24 (repeatable)', collect, [])
+    .action(async (options: { user: string; name: string; appId?: string } & PolicyFlags) => {
       if (options.appId !== undefined && !UUID.test(options.appId)) {
         throw new CliError('rest_invalid_uuid', `--app-id "${options.appId}" is not a valid lowercase UUID.`);
       }
@@ -114,9 +142,10 @@ function buildProgram(): Command {
       if (options.name.trim().length > 200) throw new CliError('rest_invalid_param', 'name must be at most 200 characters.');
       const result = await withApp(async (app) => {
         const owner = await findUser(app, options.user);
-        return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId });
+        // The operator acts in person: the policy is validated for the owner, not bounded by a caller's.
+        return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId, policy: policyFromFlags(options) }, { ownerRole: owner.role });
       });
-      print({ uuid: result.grant.id, password: result.password });
+      print({ uuid: result.grant.id, password: result.password, policy: grantPolicyOf(result.grant.policy, result.grant.expiresAt) });
     });
   appPassword
     .command('revoke')
@@ -156,5 +185,9 @@ buildProgram()
       fail('usage_error', error.message.replace(/^error: /, ''), 2);
     }
     const code = error instanceof CliError || error instanceof WpError ? error.code : error instanceof ConfigError ? 'config_error' : 'error';
-    fail(code, error instanceof Error ? error.message : String(error), 1);
+    let message = error instanceof Error ? error.message : String(error);
+    // WordPress-style validation errors name the problem in data.params: show it.
+    const params = error instanceof WpError ? (error.body.data.params as Record<string, string> | undefined) : undefined;
+    if (params && typeof params === 'object') message += ': ' + Object.entries(params).map(([name, problem]) => `${name}: ${problem}`).join('; ');
+    fail(code, message, 1);
   });

@@ -49,7 +49,8 @@ describe('application passwords (e2e)', () => {
     const response = await call('POST', base('me'), adminKey, { name: 'My App', app_id: '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11' });
     expect(response.status).toBe(201);
     const body = await response.json();
-    expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'password', '_links']);
+    expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy', 'password', '_links']);
+    expect(body.policy).toEqual({ type: 'full' });
     expect(body).toMatchObject({ app_id: '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11', name: 'My App', last_used: null, last_ip: null });
     expect(body.uuid).toMatch(UUID);
     expect(body.password).toMatch(/^[A-Za-z0-9]{4}( [A-Za-z0-9]{4}){5}$/);
@@ -59,7 +60,7 @@ describe('application passwords (e2e)', () => {
     expect(body._links).toEqual({ self: [{ href: self }] });
 
     const listed = (await (await call('GET', base('me'), adminKey)).json()).find((item: { uuid: string }) => item.uuid === body.uuid);
-    expect(Object.keys(listed)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', '_links']);
+    expect(Object.keys(listed)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy', '_links']);
     const single = await (await call('GET', `${base(admin.user.id)}/${body.uuid}`, adminKey)).json();
     expect(single).toEqual(listed);
   });
@@ -123,7 +124,7 @@ describe('application passwords (e2e)', () => {
     const embed = await (await call('GET', `${item}?context=embed`, adminKey)).json();
     expect(Object.keys(embed)).toEqual(['uuid', 'app_id', 'name', '_links']);
     const edit = await (await call('GET', `${item}?context=edit`, adminKey)).json();
-    expect(Object.keys(edit)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', '_links']);
+    expect(Object.keys(edit)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy', '_links']);
     const list = await (await call('GET', `${base('me')}?context=embed`, adminKey)).json();
     expect(Object.keys(list[0])).toEqual(['uuid', 'app_id', 'name', '_links']);
   });
@@ -154,7 +155,7 @@ describe('application passwords (e2e)', () => {
       const response = await call(method, `${base('me')}/${uuid}`, adminKey, { name, app_id: '2b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11' });
       expect(response.status).toBe(200);
       const body = await response.json();
-      expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', '_links']);
+      expect(Object.keys(body)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy', '_links']);
       expect(body).toMatchObject({ uuid, name, app_id: '1b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11' });
     }
     const noName = await call('PUT', `${base('me')}/${uuid}`, adminKey, {});
@@ -167,7 +168,7 @@ describe('application passwords (e2e)', () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body.deleted).toBe(true);
-    expect(Object.keys(body.previous)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip']);
+    expect(Object.keys(body.previous)).toEqual(['uuid', 'app_id', 'name', 'created', 'last_used', 'last_ip', 'policy']);
     expect(body.previous).toMatchObject({ uuid, name: 'doomed' });
     const again = await call('DELETE', `${base('me')}/${uuid}`, adminKey);
     expect(again.status).toBe(404);

@@ -36,6 +36,8 @@ describe('discovery (e2e)', () => {
           args: {
             app_id: { description: 'A UUID provided by the application to uniquely identify it. It is recommended to use an UUID v5 with the URL or DNS namespace.', type: 'string', format: 'uuid', required: false },
             name: { description: 'The name of the application password.', type: 'string', minLength: 1, pattern: '.*\\S.*', required: true },
+            // Gatehouse's addition (issue 5): the password's policy.
+            policy: { description: expect.stringContaining('What the application password may do'), type: 'object', required: false },
           },
         },
         { methods: ['DELETE'], args: [] },
@@ -79,7 +81,7 @@ describe('discovery (e2e)', () => {
     const body = await anonymous.json();
     expect(body).toMatchObject({ namespace: 'wp/v2', methods: ['GET'] });
     expect(body.schema).toMatchObject({ title: 'application-password', type: 'object' });
-    expect(Object.keys(body.schema.properties)).toEqual(['uuid', 'app_id', 'name', 'password', 'created', 'last_used', 'last_ip']);
+    expect(Object.keys(body.schema.properties)).toEqual(['uuid', 'app_id', 'name', 'password', 'created', 'last_used', 'last_ip', 'policy']);
 
     const owner = await fetch(`${t.url}/wp-json/wp/v2/users/me/application-passwords`, { method: 'OPTIONS', headers: { authorization: key } });
     expect(owner.headers.get('allow')).toBe('GET, POST, DELETE');

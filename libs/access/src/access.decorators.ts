@@ -11,8 +11,27 @@ export interface Requirement {
   message?: string;
 }
 
-/** The route needs a logged-in caller, optionally holding a capability. Read by the access guard. */
+/**
+ * The route needs a logged-in caller, optionally holding a capability. Read by the access guard,
+ * which checks the user's capabilities and then the credential's policy (role, rules, expiry, IP).
+ */
 export const Requires = Reflector.createDecorator<Requirement>();
+
+export interface SensitiveRouteOptions {
+  /** What the route touches, named in the refusal, e.g. `credentials` or `the account's login password`. */
+  what: string;
+  /** Path parameter naming the credential acted on: a credential acting on itself is not sensitive. */
+  selfParam?: string;
+  /** Sensitive only when the request carries one of these parameters (e.g. `password`, `email`, `roles`). */
+  params?: string[];
+}
+
+/**
+ * Marks a route that manages credentials or account security. A credential whose policy is not
+ * `full` may call it only with an allow rule that names the route (see access-rules.ts). `false` on a
+ * handler exempts it from a class-level marker.
+ */
+export const SensitiveRoute = Reflector.createDecorator<SensitiveRouteOptions | false>();
 
 /**
  * The route reads its credentials itself (e.g. `POST /wp/v2/token`, which takes an application

@@ -1,18 +1,19 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Clock, Public, RestRouteMetadata, validateRouteArgs, WpError } from '@gatehouse/core';
+import { Clock, Public, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
-import { Requires, SkipHeaderAuthentication } from './access.decorators';
-import { authorizationStatus, principalCan } from './capabilities';
+import { Requires, SensitiveRoute, SkipHeaderAuthentication } from './access.decorators';
+import { decideAccess } from './access-rules';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
 import { clientIp } from './client-ip';
 import { CredentialSchemes } from './credential-schemes';
 import { GrantUsageService } from './grant-usage.service';
 import type { Principal } from './principal';
+import { canonicalRestPath, normalizeRoutePath } from './route-rules';
 
 /**
- * The one global guard. Order of checks, as WordPress serves a request:
+ * The one global guard. Order of checks:
  *   1. authentication — the Authorization scheme picks one Passport strategy; bad credentials are a
  *      401 with the strategy's code (never anonymous), a malformed header a 400; a route marked
  *      `@SkipHeaderAuthentication()` reads its credentials itself and is reached anonymous. With no
@@ -20,8 +21,8 @@ import type { Principal } from './principal';
  *      instead; it leaves the request anonymous when it finds nothing it can use;
  *   2. usage — the grant's last use and IP are recorded (at most once a minute);
  *   3. parameters — validated against the route's declared arguments (400);
- *   4. the route's requirement — `@Public()` (the service decides) or `@Requires(...)`; a route with
- *      neither is refused: default deny.
+ *   4. access — expiry, IP, the route's `@Requires`/`@Public()` (default deny), the credential's role,
+ *      rules and sensitive routes, in the order access-rules.ts states and decides.
  * Which *rows* a caller may touch is the services' business, not this guard's.
  */
 @Injectable()
@@ -44,27 +45,24 @@ export class AccessGuard implements CanActivate {
       : await this.authenticate(request, reply);
     request.principal = principal;
     request.credentialsChecked = true;
-    if (principal?.grant) await this.usage.record(principal.grant, clientIp(request), this.clock.now());
+    const ip = clientIp(request);
+    if (principal?.grant) await this.usage.record(principal.grant, ip, this.clock.now());
 
     const route = this.reflector.get(RestRouteMetadata, context.getHandler());
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));
 
-    const requirement = this.reflector.getAllAndOverride(Requires, targets);
-    if (requirement) {
-      if (!principal) {
-        throw new WpError('rest_not_logged_in', 'You are not currently logged in.', 401);
-      }
-      if (requirement.capability && !principalCan(principal, requirement.capability)) {
-        throw new WpError(
-          requirement.code ?? 'rest_forbidden',
-          requirement.message ?? 'Sorry, you are not allowed to do that.',
-          authorizationStatus(principal),
-        );
-      }
-      return true;
-    }
-    if (this.reflector.getAllAndOverride(Public, targets)) return true;
-    throw new WpError('rest_forbidden', 'Sorry, you are not allowed to do that.', authorizationStatus(principal));
+    decideAccess({
+      principal,
+      method: request.method,
+      path: route ? routePath(route.route, request.params as Record<string, unknown>) : canonicalRestPath(request.originalUrl ?? request.url),
+      ip,
+      now: this.clock.now(),
+      params: request.wpParams ?? {},
+      requirement: this.reflector.getAllAndOverride(Requires, targets),
+      isPublic: this.reflector.getAllAndOverride(Public, targets) ?? false,
+      sensitive: this.reflector.getAllAndOverride(SensitiveRoute, targets) || undefined,
+    });
+    return true;
   }
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
@@ -101,4 +99,17 @@ function collectParams(request: FastifyRequest): Record<string, unknown> {
     ...bodyParams,
     ...(request.params as Record<string, unknown>),
   };
+}
+
+const ROUTE_PARAM = /:([A-Za-z_][A-Za-z0-9_]*)(?:\(((?:[^()]|\([^()]*\))*)\))?/g;
+
+/**
+ * The canonical path of a request to a declared route, rebuilt from the route the router matched and
+ * the parameters it extracted: whatever spelling reached the handler (`?rest_route=`, `%2F`, case,
+ * trailing slashes), rules see the route that actually runs. Parameters are normalised with it, so a
+ * decoded `/` or `..` inside one cannot fake another route.
+ */
+export function routePath(route: string, params: Record<string, unknown>): string | null {
+  const filled = route.replace(ROUTE_PARAM, (_match, name: string) => String(params[name] ?? ''));
+  return normalizeRoutePath(filled);
 }

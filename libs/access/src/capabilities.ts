@@ -1,13 +1,21 @@
+import { policyRole } from './policy';
 import type { Principal } from './principal';
 import { roleHasCapability } from './roles';
 
+/** Whether the user behind the principal holds a capability, whatever the credential's policy says. */
+export function userCan(principal: Principal | undefined, capability: string): boolean {
+  return !!principal && roleHasCapability(principal.user.role, capability);
+}
+
 /**
- * Whether the request's principal holds a primitive capability. The one place that answers
- * "may this caller do X"; policies (role, rules) narrow it here.
+ * Whether the request's principal holds a primitive capability: the one place that answers "may
+ * this caller do X", for the guard and for services' row-level checks alike. A policy acting as a
+ * lower role narrows it to the intersection of the user's capabilities and that role's.
  */
 export function principalCan(principal: Principal | undefined, capability: string): boolean {
-  if (!principal) return false;
-  return roleHasCapability(principal.user.role, capability);
+  if (!principal || !userCan(principal, capability)) return false;
+  const role = policyRole(principal.policy);
+  return role === undefined || roleHasCapability(role, capability);
 }
 
 /**

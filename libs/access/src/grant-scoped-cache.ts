@@ -55,6 +55,17 @@ export class GrantScopedCache<V> {
     return entry.value;
   }
 
+  /**
+   * `get`, after one turn of the event loop when there is an entry to trust. A notification from
+   * another process can reach this process's socket just before a request does, and Node may hand
+   * the request to us first, in the same poll; yielding once lets the notification be handled.
+   */
+  async getFresh(key: string): Promise<V | undefined> {
+    if (!this.entries.has(key)) return undefined;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.get(key);
+  }
+
   /** Take before reading from the database; pass to `set`. */
   snapshot(): number {
     return this.generation;

@@ -1,8 +1,14 @@
 export { AccessModule } from './access.module';
-export { AccessGuard } from './access.guard';
-export { Requires, CurrentPrincipal, WpParams, SkipHeaderAuthentication } from './access.decorators';
-export type { Requirement } from './access.decorators';
-export { principalCan, principalCanEditUser, authorizationStatus } from './capabilities';
+export { AccessGuard, routePath } from './access.guard';
+export { decideAccess, POLICY_REFUSAL } from './access-rules';
+export type { AccessRequest } from './access-rules';
+export { Requires, SensitiveRoute, CurrentPrincipal, WpParams, SkipHeaderAuthentication } from './access.decorators';
+export type { Requirement, SensitiveRouteOptions } from './access.decorators';
+export { principalCan, principalCanEditUser, userCan, authorizationStatus } from './capabilities';
+export { parsePolicy, policyWithin, policyRole, policyRules, invalidPolicy, normalizeCidr, ipAllowed, cidrWithin, grantPolicyOf, splitPolicy, FULL_POLICY } from './policy';
+export type { PolicyContext, Containment, CompiledRules } from './policy';
+export { parseRule, canonicalRestPath, normalizeRoutePath, globCovers, globsIntersect, ruleCovers, rulesIntersect, ruleMatches, ruleMethodOf, RuleSyntaxError, RULE_METHODS } from './route-rules';
+export type { RouteRule, RuleMethod } from './route-rules';
 export { CredentialSchemes } from './credential-schemes';
 export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
 export { GrantScopedCache } from './grant-scoped-cache';
@@ -11,6 +17,6 @@ export { GrantUsageService, USAGE_WRITE_INTERVAL_MS } from './grant-usage.servic
 export { Grant } from './entities/grant.entity';
 export { clientIp } from './client-ip';
 export { parseBasicCredentials, authorizationScheme, malformedAuthorization } from './authorization-header';
-export type { Principal, PrincipalUser, PrincipalGrant, GrantPolicy, AuthMethod } from './principal';
+export type { Principal, PrincipalUser, PrincipalGrant, GrantPolicy, PolicyLimits, PolicyRules, AuthMethod } from './principal';
 export { ROLE_NAMES, isRoleName, capabilitiesOf, roleHasCapability, isRoleAtOrBelow } from './roles';
 export type { RoleName } from './roles';

@@ -10,10 +10,31 @@ export interface PrincipalUser {
   role: RoleName;
 }
 
-/** What a credential may do (issue "access" widens this to role and rules). */
-export interface GrantPolicy {
-  type: 'full';
+/** Limits any policy may carry, whatever its kind. */
+export interface PolicyLimits {
+  /** ISO-8601 UTC instant after which the credential is refused (401 rest_credential_expired). */
+  expires_at?: string;
+  /** CIDR ranges the credential may be used from; absent: anywhere. */
+  allowed_ips?: string[];
 }
+
+/** `METHODS ROUTE-PATTERN` entries, e.g. `GET,POST /wp/v2/posts*`; deny wins; an allow list admits nothing outside it. */
+export interface PolicyRules {
+  allow?: string[];
+  deny?: string[];
+}
+
+/**
+ * What a credential may do (see policy.ts for validation and narrowing):
+ *  - `full`: everything its user can do;
+ *  - `role`: acts as a role at or below the user's (capabilities are the intersection), optionally
+ *    further limited by rules — the combination the design allows;
+ *  - `rules`: only routes its allow/deny rules admit.
+ */
+export type GrantPolicy =
+  | ({ type: 'full' } & PolicyLimits)
+  | ({ type: 'role'; role: RoleName } & PolicyRules & PolicyLimits)
+  | ({ type: 'rules' } & PolicyRules & PolicyLimits);
 
 export interface PrincipalGrant {
   id: string;

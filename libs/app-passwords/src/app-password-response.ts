@@ -1,4 +1,4 @@
-import type { Grant } from '@gatehouse/access';
+import { Grant, grantPolicyOf } from '@gatehouse/access';
 import { wpDate } from '@gatehouse/core';
 
 export type AppPasswordContext = 'view' | 'edit' | 'embed';
@@ -8,9 +8,10 @@ export function appPasswordUrl(siteUrl: string, userId: number, uuid: string): s
 }
 
 /**
- * An application password as WordPress shows it: seven fields, dates in UTC without a zone, then
- * `_links` (dropped by the global `_fields` filter unless asked for; `links: false` for a deleted
- * item's `previous`, which WordPress shows without links).
+ * An application password as WordPress shows it: seven fields, dates in UTC without a zone, plus
+ * Gatehouse's `policy` (what the password may do, with its expiry and IP ranges), then `_links`
+ * (dropped by the global `_fields` filter unless asked for; `links: false` for a deleted item's
+ * `previous`, which WordPress shows without links).
  */
 export function appPasswordResponse(grant: Grant, context: AppPasswordContext, siteUrl: string, password?: string, links = true): Record<string, unknown> {
   const shown: Record<string, unknown> = { uuid: grant.id, app_id: grant.appId, name: grant.name };
@@ -18,6 +19,7 @@ export function appPasswordResponse(grant: Grant, context: AppPasswordContext, s
     shown.created = wpDate(grant.createdAt);
     shown.last_used = wpDate(grant.lastUsedAt);
     shown.last_ip = grant.lastIp;
+    shown.policy = grantPolicyOf(grant.policy, grant.expiresAt);
   }
   if (password !== undefined) shown.password = password;
   if (links) shown._links = { self: [{ href: appPasswordUrl(siteUrl, grant.userId, grant.id) }] };
@@ -42,5 +44,10 @@ export const APP_PASSWORD_SCHEMA: Record<string, unknown> = {
     created: { description: 'The GMT date the application password was created.', type: 'string', format: 'date-time', context: ['view', 'edit'], readonly: true },
     last_used: { description: 'The GMT date the application password was last used.', type: ['string', 'null'], format: 'date-time', context: ['view', 'edit'], readonly: true },
     last_ip: { description: 'The IP address the application password was last used by.', type: ['string', 'null'], format: 'ip', context: ['view', 'edit'], readonly: true },
+    policy: {
+      description: 'What the application password may do: type (full, role or rules), role, allow and deny rules ("METHODS /route/pattern"), expires_at, allowed_ips. Can only be narrowed.',
+      type: 'object',
+      context: ['view', 'edit'],
+    },
   },
 };

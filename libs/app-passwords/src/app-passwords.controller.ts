@@ -1,5 +1,5 @@
 import { Controller, Inject, Req, Res } from '@nestjs/common';
-import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, WpParams } from '@gatehouse/access';
+import { authorizationStatus, CurrentPrincipal, Grant, Principal, principalCanEditUser, SensitiveRoute, WpParams } from '@gatehouse/access';
 import { AllowCheck, contextArg, GATEHOUSE_CONFIG, Public, RestRoute, RestRouteOptions, RouteArgs, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { User, UsersService } from '@gatehouse/users';
@@ -19,8 +19,12 @@ const APP_ID_ARG = {
   format: 'uuid',
 } as const;
 const NAME_ARG = { description: 'The name of the application password.', type: 'string', minLength: 1, pattern: '.*\\S.*' } as const;
-const CREATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: { ...NAME_ARG, required: true } };
-const UPDATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: NAME_ARG };
+const POLICY_ARG = {
+  description: 'What the application password may do: {type: full|role|rules, role?, allow?, deny?, expires_at?, allowed_ips?}. On update, only a narrower policy is accepted.',
+  type: 'object',
+} as const;
+const CREATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: { ...NAME_ARG, required: true }, policy: POLICY_ARG };
+const UPDATE_ARGS: RouteArgs = { app_id: APP_ID_ARG, name: NAME_ARG, policy: POLICY_ARG };
 
 /** For the Allow header: WordPress's permission callbacks, without the database (an unknown user id still lists methods). */
 const mayManage: AllowCheck = (principal, params) => {
@@ -41,9 +45,12 @@ type Params = Record<string, unknown>;
  * guard validates parameters (400); then, as WordPress's permission callbacks do, availability (501),
  * the user (`me` anonymous 401, unknown 404), the caller's right over that user (401/403); then the
  * item (404).
+ * Every route here manages credentials: a credential whose policy is not full reaches them only
+ * through an allow rule naming them, except to look at, narrow or revoke itself.
  */
 @Controller()
 @Public()
+@SensitiveRoute({ what: 'credentials', selfParam: 'uuid' })
 export class AppPasswordsController {
   constructor(
     private readonly appPasswords: AppPasswordsService,
@@ -67,7 +74,7 @@ export class AppPasswordsController {
     if (name === '') throw new WpError('application_password_empty_name', 'An application name is required to create an application password.', 400);
     // WordPress stores an empty app_id for a missing or empty one.
     const appId = typeof params.app_id === 'string' && params.app_id !== '' ? params.app_id : undefined;
-    const { grant, password } = await this.appPasswords.create(user.id, { name, appId });
+    const { grant, password } = await this.appPasswords.create(user.id, { name, appId, policy: params.policy }, { ownerRole: user.role, actor: principal });
     reply.header('Location', appPasswordUrl(this.config.siteUrl, user.id, grant.id));
     return appPasswordResponse(grant, 'edit', this.config.siteUrl, password);
   }
@@ -80,7 +87,9 @@ export class AppPasswordsController {
     return { deleted: true, count };
   }
 
+  /** Shows the authenticating password with its effective policy; any credential may look at itself. */
   @RestRoute('GET', `${COLLECTION}/introspect`, VIEW_ARGS, { schema: APP_PASSWORD_SCHEMA, allow: mayIntrospect })
+  @SensitiveRoute(false)
   async introspect(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined, @Req() request: FastifyRequest) {
     const user = await this.resolveUser(params, principal, request);
     if (principal?.user.id !== user.id) {
@@ -134,6 +143,7 @@ export class AppPasswordsController {
     const user = await this.resolveUser(params, principal, request);
     this.authorize(principal, user, 'rest_cannot_edit_application_password', 'Sorry, you are not allowed to edit this application password.');
     const grant = await this.findItem(user, params);
+    if (params.policy !== undefined) await this.appPasswords.narrowPolicy(grant, params.policy, user.role);
     // Only the name changes (app_id is fixed at creation); a name that sanitizes to nothing is ignored, as in WordPress.
     const name = typeof params.name === 'string' ? sanitizeAppName(params.name) : '';
     if (name !== '') await this.appPasswords.rename(grant, name);

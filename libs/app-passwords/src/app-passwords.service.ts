@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Grant, GrantEventsService, Principal } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { Grant, GrantEventsService, GrantPolicy, grantPolicyOf, parsePolicy, Principal, policyWithin, RoleName, splitPolicy } from '@gatehouse/access';
+import { Clock, GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,15 @@ import { AppPassword } from './entities/app-password.entity';
 export interface CreateAppPasswordInput {
   name: string;
   appId?: string;
+  /** The policy as a client sent it (validated here); absent: full, or the longest lifetime allowed. */
+  policy?: unknown;
+}
+
+/** The owner of the password being created or changed, and (for a request) the caller. */
+export interface PolicyParties {
+  ownerRole: RoleName;
+  /** The request's principal; a credential can only create credentials within its own policy. */
+  actor?: Principal;
 }
 
 const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Gatehouse", charset="UTF-8"' };
@@ -25,6 +34,8 @@ interface CredentialRow {
   grant_id: string;
   secret_hash: Buffer;
   app_id: string;
+  policy: GrantPolicy;
+  expires_at: Date | null;
   name: string;
   last_used_at: Date | null;
   user_id: number;
@@ -43,10 +54,31 @@ export class AppPasswordsService {
     private readonly users: UsersService,
     private readonly events: GrantEventsService,
     private readonly cache: CredentialCache,
+    private readonly clock: Clock,
   ) {}
 
-  /** Creates a password; the plain password is returned once, chunked for display, and never stored. */
-  async create(userId: number, input: CreateAppPasswordInput): Promise<{ grant: Grant; password: string }> {
+  /**
+   * Creates a password; the plain password is returned once, chunked for display, and never stored.
+   * The policy is validated for the owner (400) and, when a credential asks, must lie within that
+   * credential's own policy (403 rest_credential_policy_escalation): no credential mints a stronger one.
+   */
+  async create(userId: number, input: CreateAppPasswordInput, parties?: PolicyParties): Promise<{ grant: Grant; password: string }> {
+    const ownerRole = parties?.ownerRole ?? (await this.users.findById(userId))?.role;
+    if (!ownerRole) throw new WpError('rest_user_invalid_id', 'Invalid user ID.', 404);
+    const now = this.clock.now();
+    const policy = parsePolicy(input.policy, { ownerRole, now, maxLifetimeDays: this.config.maxCredentialDays });
+    const actor = parties?.actor;
+    if (actor?.grant) {
+      const containment = policyWithin(policy, actor.policy);
+      if (!containment.within) {
+        throw new WpError(
+          'rest_credential_policy_escalation',
+          `A credential can only create credentials within its own policy: ${containment.reason}.`,
+          403,
+        );
+      }
+    }
+    const { stored, expiresAt } = splitPolicy(policy);
     const password = generateAppPassword();
     const grant = this.grants.create({
       id: randomUUID(),
@@ -54,9 +86,9 @@ export class AppPasswordsService {
       kind: 'app-password',
       appId: input.appId ?? '',
       name: input.name,
-      policy: { type: 'full' },
-      createdAt: new Date(),
-      expiresAt: null,
+      policy: stored,
+      createdAt: now,
+      expiresAt,
       lastUsedAt: null,
       lastIp: null,
       revokedAt: null,
@@ -83,6 +115,27 @@ export class AppPasswordsService {
   async rename(grant: Grant, name: string): Promise<Grant> {
     await this.grants.update({ id: grant.id }, { name });
     grant.name = name;
+    return grant;
+  }
+
+  /**
+   * Narrows a password's policy. The new policy must lie within the current one (403
+   * rest_credential_policy_widening otherwise); every process forgets the cached principal at once.
+   */
+  async narrowPolicy(grant: Grant, input: unknown, ownerRole: RoleName): Promise<Grant> {
+    const current = grantPolicyOf(grant.policy, grant.expiresAt);
+    const policy = parsePolicy(input, { ownerRole, now: this.clock.now() });
+    const containment = policyWithin(policy, current);
+    if (!containment.within) {
+      throw new WpError('rest_credential_policy_widening', `A credential's policy can only be narrowed: ${containment.reason}.`, 403);
+    }
+    const { stored, expiresAt } = splitPolicy(policy);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(Grant, { id: grant.id }, { policy: stored, expiresAt });
+      await this.events.publish(manager, grant.id);
+    });
+    grant.policy = stored;
+    grant.expiresAt = expiresAt;
     return grant;
   }
 
@@ -126,12 +179,12 @@ export class AppPasswordsService {
   async authenticate(identifier: string, rawPassword: string): Promise<Principal> {
     const hash = this.hash(normalizeAppPassword(rawPassword));
     const key = hash.toString('base64');
-    const cached = this.cache.get(key);
+    const cached = await this.cache.getFresh(key);
     if (cached && identifies(identifier, cached.user)) return cached;
 
     const snapshot = this.cache.snapshot();
     const rows: CredentialRow[] = await this.dataSource.query(
-      `SELECT ap.grant_id, ap.secret_hash, g.app_id, g.name, g.last_used_at, u.id AS user_id, u.login, u.email, u.role
+      `SELECT ap.grant_id, ap.secret_hash, g.app_id, g.name, g.policy, g.expires_at, g.last_used_at, u.id AS user_id, u.login, u.email, u.role
          FROM app_passwords ap
          JOIN grants g ON g.id = ap.grant_id
          JOIN users u ON u.id = g.user_id
@@ -143,7 +196,8 @@ export class AppPasswordsService {
       const principal: Principal = {
         user: { id: row.user_id, login: row.login, email: row.email, role: row.role },
         grant: { id: row.grant_id, kind: 'app-password', appId: row.app_id, name: row.name, lastUsedAt: row.last_used_at },
-        policy: { type: 'full' },
+        // Expiry and IP ranges are enforced by the access guard, so an expired password gets its own 401.
+        policy: grantPolicyOf(row.policy, row.expires_at),
         method: 'app-password',
       };
       this.cache.set(key, principal, snapshot);

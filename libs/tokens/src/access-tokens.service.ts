@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { grantPolicyOf } from '@gatehouse/access';
 import type { GrantPolicy, Principal, PrincipalGrant, RoleName } from '@gatehouse/access';
 import { Clock, GATEHOUSE_CONFIG } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
@@ -58,6 +59,8 @@ export interface GrantRow {
   name: string;
   last_used_at: Date | null;
   policy: GrantPolicy;
+  /** The grant's expiry, part of its policy (the access guard refuses an expired grant's tokens). */
+  expires_at: Date | null;
   user_id: number;
   login: string;
   email: string;
@@ -69,7 +72,7 @@ export function principalFromRow(row: GrantRow): Principal {
   return {
     user: { id: row.user_id, login: row.login, email: row.email, role: row.role },
     grant: { id: row.grant_id, kind: row.kind, appId: row.app_id, name: row.name, lastUsedAt: row.last_used_at },
-    policy: row.policy,
+    policy: grantPolicyOf(row.policy, row.expires_at),
     method: 'jwt',
   };
 }
@@ -153,13 +156,13 @@ export class AccessTokensService {
 
   /** The grant's status, from the cache or one query (grant, user and recently revoked families together). */
   async grantState(grantId: string): Promise<GrantState> {
-    const cached = this.cache.get(grantId);
+    const cached = await this.cache.getFresh(grantId);
     if (cached) return cached;
     const snapshot = this.cache.snapshot();
     // A family revoked longer ago than an access token lives has no live access tokens left.
     const horizon = new Date(this.clock.now().getTime() - (this.config.accessTokenTtl + CLOCK_LEEWAY_SECONDS * 2) * 1000);
     const rows: (GrantRow & { revoked_at: Date | null; revoked_families: string[] })[] = await this.dataSource.query(
-      `SELECT g.id AS grant_id, g.kind, g.app_id, g.name, g.last_used_at, g.policy, g.revoked_at,
+      `SELECT g.id AS grant_id, g.kind, g.app_id, g.name, g.last_used_at, g.policy, g.expires_at, g.revoked_at,
               u.id AS user_id, u.login, u.email, u.role,
               ARRAY(SELECT f.id::text FROM token_families f
                      WHERE f.grant_id = g.id AND f.revoked_at IS NOT NULL AND f.revoked_at > $2) AS revoked_families

@@ -86,7 +86,7 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
            FROM rotated JOIN family ON family.id = rotated.family_id
          RETURNING family_id, grant_id
        )
-       SELECT i.family_id, g.id AS grant_id, g.kind, g.app_id, g.name, g.last_used_at, g.policy,
+       SELECT i.family_id, g.id AS grant_id, g.kind, g.app_id, g.name, g.last_used_at, g.policy, g.expires_at,
               u.id AS user_id, u.login, u.email, u.role
          FROM inserted i JOIN grants g ON g.id = i.grant_id JOIN users u ON u.id = g.user_id`,
       [hash, now, this.hash(child), this.expiry(now)],

@@ -53,7 +53,8 @@ export class TokensController {
     return {
       code: 'rest_authentication_valid_access_token',
       message: 'Valid access token.',
-      data: { status: 200, exp: Math.max(0, token.exp - epochSeconds(this.clock.now())) },
+      // The effective policy of the token's grant, so an app can tell what it may do.
+      data: { status: 200, exp: Math.max(0, token.exp - epochSeconds(this.clock.now())), policy: principal.policy },
     };
   }
 

@@ -32,8 +32,8 @@ export interface TestApp {
   clock: Clock;
   /** Creates a user with a role and a login password. */
   createUser(role: RoleName, login?: string): Promise<TestUser>;
-  /** Creates an application password for a user; returns its uuid and the password as shown once. */
-  createAppPassword(user: User, name?: string): Promise<{ uuid: string; password: string }>;
+  /** Creates an application password for a user (optionally with a policy); returns its uuid and the password as shown once. */
+  createAppPassword(user: User, name?: string, policy?: object): Promise<{ uuid: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -126,8 +126,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       const user = await users.create({ login: name, email: `${name}@example.test`, password, role });
       return { user, login: name, password };
     },
-    async createAppPassword(user, name = 'test app') {
-      const { grant, password } = await appPasswords.create(user.id, { name });
+    async createAppPassword(user, name = 'test app', policy) {
+      const { grant, password } = await appPasswords.create(user.id, { name, policy });
       return { uuid: grant.id, password };
     },
     async close() {

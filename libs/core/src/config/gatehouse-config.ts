@@ -24,6 +24,8 @@ export interface GatehouseConfig {
   accessTokenTtl: number;
   /** Seconds a refresh token stays usable without being used (tokens lib); each use renews it. */
   refreshTokenTtl: number;
+  /** GATEHOUSE_MAX_CREDENTIAL_DAYS: new credentials expire within this many days; undefined: no limit. */
+  maxCredentialDays?: number;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +135,7 @@ export function loadConfig(env: Env = process.env): GatehouseConfig {
     adminPassword,
     accessTokenTtl: readInteger(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', 3600, 30, 86400 * 7),
     refreshTokenTtl: readInteger(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', 86400 * 30, 60, 86400 * 365),
+    // 0 or unset: credentials may live forever, as in WordPress.
+    maxCredentialDays: readInteger(env, 'GATEHOUSE_MAX_CREDENTIAL_DAYS', 0, 0, 36500) || undefined,
   };
 }
