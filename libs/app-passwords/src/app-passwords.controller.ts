@@ -18,7 +18,7 @@ const APP_ID_ARG = {
   type: 'string',
   format: 'uuid',
 } as const;
-const NAME_ARG = { description: 'The name of the application password.', type: 'string', minLength: 1, pattern: '.*\\S.*' } as const;
+const NAME_ARG = { description: 'The name of the application password.', type: 'string', minLength: 1, maxLength: 200, pattern: '.*\\S.*' } as const;
 const POLICY_ARG = {
   description: 'What the application password may do: {type: full|role|rules, role?, allow?, deny?, expires_at?, allowed_ips?}. On update, only a narrower policy is accepted.',
   type: 'object',

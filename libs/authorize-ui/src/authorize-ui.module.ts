@@ -3,7 +3,7 @@ import { CredentialSchemes } from '@gatehouse/access';
 import { AppPasswordsModule } from '@gatehouse/app-passwords';
 import { GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
-import { UsersModule } from '@gatehouse/users';
+import { UsersModule, UsersService } from '@gatehouse/users';
 import { AssetsController } from './assets/assets.controller';
 import { AuthorizeCodesService } from './authorize/authorize-codes.service';
 import { AuthorizeExchangeController, EXCHANGE_ROUTE } from './authorize/authorize-exchange.controller';
@@ -37,10 +37,14 @@ export class AuthorizeUiModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly schemes: CredentialSchemes,
     private readonly index: RestIndexService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
   onModuleInit(): void {
     this.schemes.registerFallback(SESSION_COOKIE_STRATEGY);
+    // A new login password ends the user's other browser sessions, whoever changed it.
+    this.users.addLifecycleHooks({ afterPasswordChange: (manager, userId, keep) => this.sessions.revokeAllInTransaction(manager, userId, keep) });
   }
 
   /**

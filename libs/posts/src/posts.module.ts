@@ -23,5 +23,11 @@ export class PostsModule implements OnModuleInit {
       hasPublished: (userId) => this.posts.isPublishedAuthor(userId),
       sqlCondition: (userAlias) => `EXISTS (SELECT 1 FROM posts p WHERE p.author_id = ${userAlias}.id AND p.status = 'publish')`,
     });
+    // A deleted user's posts go to the heir named by `reassign`; without one they cascade with the user, as wp_delete_user deletes them.
+    this.users.addLifecycleHooks({
+      beforeDelete: async (manager, userId, reassignTo) => {
+        if (reassignTo !== null) await this.posts.reassignAuthor(manager, userId, reassignTo);
+      },
+    });
   }
 }

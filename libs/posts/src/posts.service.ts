@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { authorizationStatus, Principal, principalCan } from '@gatehouse/access';
 import { Clock, WpError } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Post, PostStatus } from './entities/post.entity';
 import {
   assertCanListStatuses,
@@ -155,6 +155,11 @@ export class PostsService {
     post.modified = this.clock.now();
     await this.posts.save(post);
     return post;
+  }
+
+  /** Inside a user's deletion: every post of `from` becomes `to`'s. */
+  async reassignAuthor(manager: EntityManager, from: number, to: number): Promise<void> {
+    await manager.update(Post, { authorId: from }, { authorId: to });
   }
 
   isPublishedAuthor(userId: number): Promise<boolean> {

@@ -4,7 +4,7 @@ import { ALL_GRANTS, GrantEventsService, isRoleName, RoleName } from '@gatehouse
 import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { User } from './entities/user.entity';
 import { hashLoginPassword, verifyLoginPassword } from './password-hasher';
 
@@ -23,6 +23,33 @@ export interface CreateUserInput {
   slug?: string;
 }
 
+/** Fields an update may change (WordPress's wp_update_user, less the login, which is fixed). */
+export interface UpdateUserInput {
+  email?: string;
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  nickname?: string;
+  description?: string;
+  url?: string;
+  locale?: string;
+  slug?: string;
+  role?: RoleName;
+  password?: string;
+}
+
+/**
+ * What other libs do when a user changes, inside the change's transaction (the users lib knows
+ * nothing of their tables): the content lib moves a deleted user's posts, the sessions lib ends
+ * login sessions when the password changes.
+ */
+export interface UserLifecycleHooks {
+  /** Before the user's row is deleted (grants, sessions and anything not moved here cascade with it). */
+  beforeDelete?(manager: EntityManager, userId: number, reassignTo: number | null): Promise<void>;
+  /** After the login password changed: end the user's login sessions, all but `keepSessionId`. */
+  afterPasswordChange?(manager: EntityManager, userId: number, keepSessionId: string | undefined): Promise<void>;
+}
+
 export type UserOrderBy = 'id' | 'name' | 'registered_date' | 'slug' | 'email' | 'url' | 'username';
 
 /**
@@ -38,8 +65,40 @@ export interface PublishedAuthors {
 
 const LOGIN_PATTERN = /^[A-Za-z0-9 _.\-@]+$/;
 
+/** WordPress's sanitize_title for a nicename, without shortening it. */
+function sanitizeSlug(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
 function slugify(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'user';
+  return sanitizeSlug(value).slice(0, 50) || 'user';
+}
+
+/** wp_insert_user's length rules, with its codes (WordPress's columns are as wide as ours). */
+export const USER_LOGIN_MAX = 60;
+export const USER_URL_MAX = 100;
+export const USER_SLUG_MAX = 50;
+
+/** wp_insert_user's url and nicename rules (the login's is checked with its characters). */
+function checkWidths(input: { url?: string; slug?: string }): void {
+  if (input.url !== undefined && [...input.url].length > USER_URL_MAX) {
+    throw new WpError('user_url_too_long', `User URL may not be longer than ${USER_URL_MAX} characters.`, 400);
+  }
+  if (input.slug !== undefined && sanitizeSlug(input.slug).length > USER_SLUG_MAX) {
+    throw new WpError('user_nicename_too_long', `Nicename may not be longer than ${USER_SLUG_MAX} characters.`, 400);
+  }
+}
+
+function loginTooLong(): WpError {
+  return new WpError('user_login_too_long', `Username may not be longer than ${USER_LOGIN_MAX} characters.`, 400);
+}
+
+function invalidEmail(): WpError {
+  return new WpError('rest_user_invalid_email', 'Invalid email address.', 400);
+}
+
+function invalidSlug(): WpError {
+  return new WpError('rest_user_invalid_slug', 'Invalid slug.', 400);
 }
 
 @Injectable()
@@ -111,9 +170,11 @@ export class UsersService {
 
   async create(input: CreateUserInput): Promise<User> {
     const login = input.login.trim();
-    if (login === '' || login.length > 60 || !LOGIN_PATTERN.test(login)) {
+    if ([...login].length > USER_LOGIN_MAX) throw loginTooLong();
+    if (login === '' || !LOGIN_PATTERN.test(login)) {
       throw new WpError('rest_user_invalid_username', 'This username is invalid because it uses illegal characters. Please enter a valid username.', 400);
     }
+    checkWidths(input);
     const role = input.role ?? 'subscriber';
     if (!isRoleName(role)) throw new WpError('rest_user_invalid_role', 'Sorry, you are not allowed to give users that role.', 400);
     if (await this.findByLogin(login)) {
@@ -160,6 +221,99 @@ export class UsersService {
       await manager.update(User, { id: userId }, { role });
       // Cached principals carry the role: every process must forget them.
       await this.grantEvents.publish(manager, ALL_GRANTS);
+    });
+  }
+
+  /** Lifecycle hooks of other libs (see UserLifecycleHooks); called in registration order. */
+  private readonly lifecycleHooks: UserLifecycleHooks[] = [];
+
+  addLifecycleHooks(hooks: UserLifecycleHooks): void {
+    this.lifecycleHooks.push(hooks);
+  }
+
+  /**
+   * WordPress's wp_update_user for the fields given, in one transaction that also tells every
+   * process to drop cached principals (role, login, email). Rules checked here: the email and slug
+   * must not be another user's (rest_user_invalid_email / rest_user_invalid_slug), wp_insert_user's
+   * lengths (user_url_too_long, user_nicename_too_long). Who may change what is the caller's check.
+   * A password change ends the user's login sessions but `keepSessionId` (WordPress's cookies die
+   * with the old password hash).
+   */
+  async update(userId: number, input: UpdateUserInput, options: { keepSessionId?: string } = {}): Promise<User> {
+    checkWidths(input);
+    // An empty slug (or one that sanitizes to nothing) leaves it as it is.
+    const slug = input.slug !== undefined && sanitizeSlug(input.slug) !== '' ? sanitizeSlug(input.slug) : undefined;
+    if (input.role !== undefined && !isRoleName(input.role)) throw new WpError('rest_user_invalid_role', `The role ${String(input.role)} does not exist.`, 400);
+    // Hashing is slow: done before the transaction, so no row lock waits on argon2.
+    const passwordHash = input.password !== undefined ? await hashLoginPassword(input.password) : undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+        if (!user) throw new WpError('rest_user_invalid_id', 'Invalid user ID.', 404);
+        const changes: Partial<User> = {};
+        if (input.email !== undefined) {
+          const email = input.email.trim();
+          if (email.toLowerCase() !== user.email.toLowerCase()) {
+            const owner = await manager.createQueryBuilder(User, 'user').where('lower(user.email) = lower(:email)', { email }).getOne();
+            if (owner && owner.id !== user.id) throw invalidEmail();
+          }
+          changes.email = email;
+        }
+        if (slug !== undefined && slug !== user.slug) {
+          if (await manager.existsBy(User, { slug })) throw invalidSlug();
+          changes.slug = slug;
+        }
+        if (input.name !== undefined) changes.displayName = input.name;
+        if (input.firstName !== undefined) changes.firstName = input.firstName;
+        if (input.lastName !== undefined) changes.lastName = input.lastName;
+        if (input.nickname !== undefined) changes.nickname = input.nickname;
+        if (input.description !== undefined) changes.description = input.description;
+        if (input.url !== undefined) changes.url = input.url;
+        // WordPress stores an empty locale as "use the site's".
+        if (input.locale !== undefined) changes.locale = input.locale === '' ? 'en_US' : input.locale;
+        if (input.role !== undefined) changes.role = input.role;
+        const row = passwordHash !== undefined ? { ...changes, passwordHash } : changes;
+        if (Object.keys(row).length > 0) await manager.update(User, { id: user.id }, row);
+        if (passwordHash !== undefined) {
+          for (const hooks of this.lifecycleHooks) await hooks.afterPasswordChange?.(manager, user.id, options.keepSessionId);
+        }
+        // Cached principals carry the role, login and email: every process must forget them.
+        await this.grantEvents.publish(manager, ALL_GRANTS);
+        return Object.assign(user, changes);
+      });
+    } catch (error) {
+      // Two updates racing past the checks above meet the unique indexes.
+      const constraint = error instanceof QueryFailedError ? (error.driverError as { constraint?: string }).constraint : undefined;
+      if (constraint === 'uq_users_email') throw invalidEmail();
+      if (constraint === 'uq_users_slug') throw invalidSlug();
+      throw error;
+    }
+  }
+
+  /** Sets the login password (argon2id); ends the user's other login sessions, as update does. */
+  async setPassword(userId: number, password: string, options: { keepSessionId?: string } = {}): Promise<void> {
+    await this.update(userId, { password }, options);
+  }
+
+  /**
+   * WordPress's wp_delete_user: the user's posts go to `reassignTo` (another existing user), or are
+   * deleted with them; their credentials, tokens and sessions cascade. Every process forgets cached
+   * principals in the same transaction. Returns the user as it was.
+   */
+  async delete(userId: number, reassignTo: number | null): Promise<User> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new WpError('rest_user_invalid_id', 'Invalid user ID.', 404);
+      if (reassignTo !== null) {
+        const valid = reassignTo !== user.id && Number.isSafeInteger(reassignTo) && reassignTo > 0 && reassignTo <= 2_147_483_647
+          // The heir is locked too, so it cannot be deleted while it inherits.
+          && (await manager.findOne(User, { where: { id: reassignTo }, lock: { mode: 'pessimistic_write' } })) !== null;
+        if (!valid) throw new WpError('rest_user_invalid_reassign', 'Invalid user ID for reassignment.', 400);
+      }
+      for (const hooks of this.lifecycleHooks) await hooks.beforeDelete?.(manager, user.id, reassignTo);
+      await manager.delete(User, { id: user.id });
+      await this.grantEvents.publish(manager, ALL_GRANTS);
+      return user;
     });
   }
 

@@ -4,7 +4,7 @@ import type { PrincipalUser } from '@gatehouse/access';
 import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../clock';
 import { returnedRows } from '../sql';
 
@@ -101,6 +101,17 @@ export class SessionsService {
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource.query(`UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, this.clock.now()]);
+  }
+
+  /**
+   * Inside a password change's transaction: every session of the user ends, but `keepSessionId`
+   * (the browser that changed it), as WordPress's cookies die with the old password hash.
+   */
+  async revokeAllInTransaction(manager: EntityManager, userId: number, keepSessionId: string | undefined): Promise<void> {
+    await manager.query(
+      `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`,
+      [userId, keepSessionId ?? '', this.clock.now()],
+    );
   }
 
   /** "Log out everywhere else": every session of the user but this one. */

@@ -11,6 +11,8 @@ export interface ArgSchema {
   minimum?: number;
   maximum?: number;
   minLength?: number;
+  /** Longest accepted string, in characters (code points, as WordPress's mb_strlen). */
+  maxLength?: number;
   pattern?: string;
   items?: ArgSchema;
   properties?: Record<string, ArgSchema>;
@@ -23,6 +25,12 @@ export interface ArgSchema {
    * Not shown in the index.
    */
   check?: (value: unknown) => { code: string; message: string } | undefined;
+  /**
+   * WordPress's sanitize_callback on an argument without a validate_callback: it replaces the
+   * schema's checks (the schema then only describes the argument in the index). Returns the value to
+   * use, or a problem reported as `check`'s are. Not shown in the index.
+   */
+  sanitize?: (value: unknown) => { value: unknown } | { code: string; message: string };
 }
 
 export type RouteArgs = Record<string, ArgSchema>;

@@ -35,6 +35,20 @@ describe('argument validation (WordPress rules and messages)', () => {
     expect(validateValue(101, { type: 'integer', maximum: 100 }, 'per_page')).toEqual({ problem: { code: 'rest_out_of_bounds', message: 'per_page must be less than or equal to 100' } });
   });
 
+  it('counts maxLength in characters (not UTF-16 units or bytes), checks it before format, with WordPress\'s message', () => {
+    expect(validateValue('a'.repeat(200), { type: 'string', maxLength: 200 }, 'name')).toEqual({ value: 'a'.repeat(200) });
+    expect(validateValue('a'.repeat(201), { type: 'string', maxLength: 200 }, 'name')).toEqual({ problem: { code: 'rest_too_long', message: 'name must be at most 200 characters long.' } });
+    expect(validateValue('ab', { type: 'string', maxLength: 1 }, 'x')).toEqual({ problem: { code: 'rest_too_long', message: 'x must be at most 1 character long.' } });
+    // Four astral characters are four characters (eight UTF-16 units).
+    expect(validateValue('😀😀😀😀', { type: 'string', maxLength: 4 }, 'name')).toEqual({ value: '😀😀😀😀' });
+    expect(validateValue('é'.repeat(5), { type: 'string', maxLength: 4 }, 'name')).toHaveProperty('problem.code', 'rest_too_long');
+    expect(validateValue('x'.repeat(70000), { type: 'string', maxLength: 65535 }, 'content')).toEqual({ problem: { code: 'rest_too_long', message: 'content must be at most 65,535 characters long.' } });
+    // WordPress checks a string's lengths before its format: an over-long bad email is "too long".
+    expect(validateValue('no'.repeat(60), { type: 'string', format: 'email', maxLength: 100 }, 'email')).toHaveProperty('problem.code', 'rest_too_long');
+    // Inside arrays too.
+    expect(validateValue(['ok', 'too long'], { type: 'array', items: { type: 'string', maxLength: 3 } }, 'roles')).toEqual({ problem: { code: 'rest_too_long', message: 'roles[1] must be at most 3 characters long.' } });
+  });
+
   it('lists with "and" as wp_sprintf\'s %l', () => {
     expect(listWithAnd(['a'])).toBe('a');
     expect(listWithAnd(['a', 'b'])).toBe('a and b');

@@ -24,6 +24,11 @@ export function listWithAnd(items: readonly (string | number)[]): string {
   return `${words.slice(0, -1).join(', ')}, and ${words[words.length - 1]}`;
 }
 
+/** number_format_i18n in the default locale: 65535 → `65,535`. */
+function thousands(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
 function typeName(type: ArgType | ArgType[]): string {
   return Array.isArray(type) ? type.join(',') : type;
 }
@@ -75,6 +80,21 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
   }
   if (current === null) return { value: current };
 
+  // WordPress's order: the type's own checks (lengths, pattern, bounds), then enum, then format.
+  if (typeof current === 'string') {
+    const length = [...current].length;
+    if (schema.minLength !== undefined && length < schema.minLength) {
+      const unit = schema.minLength === 1 ? 'character' : 'characters';
+      return { problem: { code: 'rest_too_short', message: `${name} must be at least ${thousands(schema.minLength)} ${unit} long.` } };
+    }
+    if (schema.maxLength !== undefined && length > schema.maxLength) {
+      const unit = schema.maxLength === 1 ? 'character' : 'characters';
+      return { problem: { code: 'rest_too_long', message: `${name} must be at most ${thousands(schema.maxLength)} ${unit} long.` } };
+    }
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(current)) {
+      return { problem: { code: 'rest_invalid_pattern', message: `${name} does not match pattern ${schema.pattern}.` } };
+    }
+  }
   if (schema.enum && !schema.enum.includes(current as string | number)) {
     return { problem: { code: 'rest_not_in_enum', message: `${name} is not one of ${listWithAnd(schema.enum)}.` } };
   }
@@ -91,13 +111,6 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
       } catch {
         return { problem: { code: 'rest_invalid_url', message: `${name} is not a valid URL.` } };
       }
-    }
-    if (schema.minLength !== undefined && [...current].length < schema.minLength) {
-      const unit = schema.minLength === 1 ? 'character' : 'characters';
-      return { problem: { code: 'rest_too_short', message: `${name} must be at least ${schema.minLength} ${unit} long.` } };
-    }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(current)) {
-      return { problem: { code: 'rest_invalid_pattern', message: `${name} does not match pattern ${schema.pattern}.` } };
     }
   }
   if (typeof current === 'number') {
@@ -139,6 +152,15 @@ export function validateRouteArgs(args: RouteArgs, input: Record<string, unknown
     const raw = input[name];
     if (raw === undefined) {
       if (schema.default !== undefined) output[name] = schema.default;
+      continue;
+    }
+    if (schema.sanitize) {
+      const sanitized = schema.sanitize(raw);
+      if ('value' in sanitized) output[name] = sanitized.value;
+      else {
+        invalid[name] = sanitized.message;
+        details[name] = { code: sanitized.code, message: sanitized.message, data: { status: 400 } };
+      }
       continue;
     }
     const result = validateValue(raw, schema, name);
