@@ -35,7 +35,8 @@ describe('discovery (e2e)', () => {
           methods: ['POST'],
           args: {
             app_id: { description: 'A UUID provided by the application to uniquely identify it. It is recommended to use an UUID v5 with the URL or DNS namespace.', type: 'string', format: 'uuid', required: false },
-            name: { description: 'The name of the application password.', type: 'string', minLength: 1, pattern: '.*\\S.*', required: true },
+            // Gatehouse adds maxLength 200, the stored name's width.
+            name: { description: 'The name of the application password.', type: 'string', minLength: 1, maxLength: 200, pattern: '.*\\S.*', required: true },
             // Gatehouse's addition (issue 5): the password's policy.
             policy: { description: expect.stringContaining('What the application password may do'), type: 'object', required: false },
           },

@@ -34,7 +34,7 @@ describe('errors in the WordPress envelope (e2e)', () => {
       ['GET', '/wp-json/wp/v2/nothing'],
       ['GET', '/wp-json/wp/v9'],
       ['PUT', '/wp-json/'],
-      ['DELETE', '/wp-json/wp/v2/users/me'],
+      ['DELETE', '/wp-json/wp/v2/users'],
       ['PATCH', '/wp-json/wp/v2/users'],
       ['GET', '/wp-json/wp/v2/users/abc/application-passwords'],
     ]) {

@@ -92,6 +92,23 @@ describe('per-credential policies through JWT access tokens (e2e)', () => {
     expect(await request('GET', '/wp-json/wp/v2/users/me', bearer)).toMatchObject({ status: 403, body: { code: 'rest_forbidden_by_credential_policy' } });
   });
 
+  it('a token from a limited password cannot change the login password, email or roles, nor delete the account (issue 5 item 4)', async () => {
+    const { bearer } = await tokenFor({ role: 'author' });
+    for (const body of [{ password: 'new-login-password' }, { email: 'jwt-new@example.test' }, { roles: ['administrator'] }, { name: 'x', email: 'jwt-new@example.test' }]) {
+      expect(await request('POST', '/wp-json/wp/v2/users/me', bearer, body)).toMatchObject({ status: 403, body: { code: 'rest_forbidden_by_credential_policy', data: { policy_part: 'type' } } });
+      expect(await request('PATCH', `/wp-json/wp/v2/users/${admin.user.id}`, bearer, body)).toMatchObject({ status: 403, body: { code: 'rest_forbidden_by_credential_policy' } });
+    }
+    expect(await request('DELETE', '/wp-json/wp/v2/users/me?force=true&reassign=false', bearer)).toMatchObject({ status: 403, body: { code: 'rest_forbidden_by_credential_policy' } });
+    // Ordinary profile fields are the author role's to edit.
+    expect(await request('POST', '/wp-json/wp/v2/users/me', bearer, { description: 'edited through a token' })).toMatchObject({ status: 200, body: { description: 'edited through a token' } });
+    expect(await t.users.verifyPassword(admin.user.id, 'new-login-password')).toBe(false);
+    expect((await t.users.findById(admin.user.id))?.email).toBe(admin.user.email);
+
+    // The same through a token whose password's rules name the route.
+    const allowed = await tokenFor({ allow: ['POST /wp/v2/users/me'] });
+    expect(await request('POST', '/wp-json/wp/v2/users/me', allowed.bearer, { email: 'jwt-new@example.test' })).toMatchObject({ status: 200, body: { email: 'jwt-new@example.test' } });
+  });
+
   it('shows the effective policy on /token/validate', async () => {
     const { bearer } = await tokenFor({ role: 'author', allowed_ips: ['127.0.0.0/8'] });
     const validated = await request('GET', '/wp-json/wp/v2/token/validate', bearer);

@@ -20,6 +20,8 @@ const POLICIES: Record<string, object> = {
   'no-users': { deny: ['* /wp/v2/users*'] },
   'deny-wins': { allow: ['* /wp/v2/*'], deny: ['DELETE /wp/v2/posts*'] },
   'author-posts': { role: 'author', allow: ['GET,POST,PUT /wp/v2/posts*'] },
+  'edit-me': { allow: ['POST /wp/v2/users/me'] },
+  'users-broad': { allow: ['* /wp/*'] },
 };
 
 // Who holds which policy: `${login}:${policy}`.
@@ -104,6 +106,32 @@ const MATRIX: Row[] = [
   ['admin:author-posts', 'PUT', '/wp-json/wp/v2/posts/{other}', { title: 'x' }, 403, 'rest_cannot_edit'],
   ['admin:author-posts', 'DELETE', '/wp-json/wp/v2/posts/{fresh-own}', null, 403, 'rest_forbidden_by_credential_policy'],
   ['admin:author-posts', 'GET', '/wp-json/wp/v2/users/me', null, 403, 'rest_forbidden_by_credential_policy'],
+
+  // Issue 5 item 4: the login password, email and roles (and deleting the account) need a full
+  // policy or an allow rule naming the route; other profile fields are ordinary edits.
+  ['admin:as-author', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:as-author', 'PUT', '/wp-json/wp/v2/users/me', { email: 'admin{unique}@example.test' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:as-author', 'PATCH', '/wp-json/wp/v2/users/{admin-id}', { roles: ['administrator'] }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:as-author', 'POST', '/wp-json/wp/v2/users/me', { description: 'edited', email: 'admin{unique}@example.test' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:as-author', 'DELETE', '/wp-json/wp/v2/users/me?force=true&reassign=false', null, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:as-author', 'POST', '/wp-json/wp/v2/users/me', { description: 'edited as author' }, 200, null],
+  ['ed:as-contributor', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:no-users', 'POST', '/wp-json/wp/v2/users/me', { description: 'x' }, 403, 'rest_forbidden_by_credential_policy'],
+  // A broad allow entry does not name the users routes.
+  ['admin:users-broad', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:users-broad', 'POST', '/wp-json/wp/v2/users/me', { description: 'broad' }, 200, null],
+  // Rules that name the route allow it, and nothing beside it.
+  ['admin:edit-me', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 200, null],
+  ['admin:edit-me', 'POST', '/wp-json/wp/v2/users/me', { email: 'admin{unique}@example.test' }, 200, null],
+  ['admin:edit-me', 'POST', '/wp-json/wp/v2/users/me', { roles: ['administrator'] }, 200, null],
+  ['admin:edit-me', 'PUT', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 403, 'rest_forbidden_by_credential_policy'],
+  ['admin:edit-me', 'POST', '/wp-json/wp/v2/users/{admin-id}', { password: 'pw-{unique}' }, 403, 'rest_forbidden_by_credential_policy'],
+  // A full credential may, as WordPress lets any application password.
+  ['admin:full', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}' }, 200, null],
+  ['admin:full', 'PATCH', '/wp-json/wp/v2/users/me', { email: 'admin{unique}@example.test', roles: ['administrator'] }, 200, null],
+  ['contrib:full', 'POST', '/wp-json/wp/v2/users/me', { password: 'pw-{unique}', email: 'contrib{unique}@example.test' }, 200, null],
+  // …within the user's own rights: a contributor cannot change its role.
+  ['contrib:full', 'POST', '/wp-json/wp/v2/users/me', { roles: ['administrator'] }, 403, 'rest_cannot_edit_roles'],
 ];
 
 describe('per-credential policies (e2e)', () => {
