@@ -241,7 +241,7 @@ export class UsersController {
     return this.update(principal?.user.id ?? 0, params, principal, request);
   }
 
-  @RestRoute('DELETE', ITEM, DELETE_ARGS, { allow: mayDelete })
+  @RestRoute('DELETE', ITEM, { id: ITEM_ARGS.id, ...DELETE_ARGS }, { allow: mayDelete })
   @Public()
   @SensitiveRoute(SENSITIVE_DELETE)
   delete(@WpParams() params: Params, @CurrentPrincipal() principal: Principal | undefined) {
