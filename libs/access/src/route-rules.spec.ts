@@ -41,6 +41,13 @@ describe('parseRule', () => {
   it('refuses non-strings', () => {
     expect(() => parseRule(42)).toThrow(RuleSyntaxError);
   });
+
+  it('refuses rules longer than 200 characters (stored policies stay small, comparisons cheap)', () => {
+    const fits = `GET /${'a'.repeat(195)}`;
+    expect(fits).toHaveLength(200);
+    expect(parseRule(fits).pattern).toBe(`/${'a'.repeat(195)}`);
+    expect(() => parseRule(`${fits}a`)).toThrow('each rule must be at most 200 characters long.');
+  });
 });
 
 describe('canonicalRestPath', () => {

@@ -29,8 +29,12 @@ export class RuleSyntaxError extends Error {}
 const PATTERN_CHARS = /^[a-z0-9/_.\-~*]+$/;
 
 /** Parses one `METHODS ROUTE-PATTERN` entry; throws RuleSyntaxError with a message for the client. */
+/** Routes are short; a bound keeps stored policies small and the glob comparisons (quadratic) cheap. */
+export const MAX_RULE_LENGTH = 200;
+
 export function parseRule(text: unknown): RouteRule {
   if (typeof text !== 'string') throw new RuleSyntaxError('each rule must be a string "METHODS /route/pattern".');
+  if (text.length > MAX_RULE_LENGTH) throw new RuleSyntaxError(`each rule must be at most ${MAX_RULE_LENGTH} characters long.`);
   const parts = text.trim().split(/\s+/);
   if (parts.length !== 2 || parts[0] === '') throw new RuleSyntaxError(`"${text}" is not of the form "METHODS /route/pattern".`);
   const [methodPart, patternPart] = parts;

@@ -50,6 +50,10 @@ describe('parseAuthorizeRequest', () => {
   it('requires a lowercase UUID app_id', () => {
     expect(parseAuthorizeRequest({ app_id: '0B8F8E2C-6C1E-4B8E-9D1A-2F5A2A7B9E11' }, 'local').problems[0]?.code).toBe('invalid_app_id');
     expect(parseAuthorizeRequest({ app_id: '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11' }, 'local').problems).toEqual([]);
+    // What reaches the database must fit its column (varchar 200) and be storable text.
+    expect(parseAuthorizeRequest({ app_name: 'a'.repeat(200) }, 'local').problems).toEqual([]);
+    expect(parseAuthorizeRequest({ app_name: 'a'.repeat(201) }, 'local').problems.map((problem) => problem.code)).toEqual(['invalid_app_name']);
+    expect(parseAuthorizeRequest({ app_name: 'my\u0000app' }, 'local').problems.map((problem) => problem.code)).toEqual(['invalid_app_name']);
   });
 
   it('defaults reject_url to success_url with success=false, keeping a fragment last', () => {

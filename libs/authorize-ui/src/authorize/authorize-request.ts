@@ -82,6 +82,8 @@ export function parseAuthorizeRequest(input: Record<string, unknown>, env: Gateh
   const challengeMethod = text(input.code_challenge_method);
 
   if (appName.length > 200) problems.push({ field: 'app_name', code: 'invalid_app_name', message: 'The application name must be at most 200 characters long.' });
+  // PostgreSQL text cannot hold NUL.
+  if (appName.includes('\u0000')) problems.push({ field: 'app_name', code: 'invalid_app_name', message: 'The application name must not contain NUL characters.' });
   for (const [field, url] of [['success_url', successUrl], ['reject_url', givenRejectUrl]] as const) {
     if (url === null) continue;
     const problem = redirectUrlProblem(url, env);

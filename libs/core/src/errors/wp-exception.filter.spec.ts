@@ -13,6 +13,7 @@ describe('toWpError: database refusals of client input', () => {
     ['22003', 400, 'rest_invalid_value'],
     ['22007', 400, 'rest_invalid_value'],
     ['22008', 400, 'rest_invalid_value'],
+    ['22021', 400, 'rest_invalid_value'],
     ['23505', 409, 'rest_conflict'],
   ])('SQLSTATE %s is a %d %s, in WordPress\'s shape, without SQL', (sqlState, status, code) => {
     const { body, internal } = toWpError(refused(sqlState));

@@ -16,6 +16,8 @@ const DATABASE_INPUT_ERRORS: Record<string, WpErrorBody> = {
   '22003': { code: 'rest_invalid_value', message: 'A value is out of range for its field.', data: { status: 400 } },
   '22007': { code: 'rest_invalid_value', message: 'A date is not valid.', data: { status: 400 } },
   '22008': { code: 'rest_invalid_value', message: 'A date is out of range.', data: { status: 400 } },
+  // character_not_in_repertoire: a NUL character, which PostgreSQL text cannot hold.
+  '22021': { code: 'rest_invalid_value', message: 'A value contains a character that cannot be stored.', data: { status: 400 } },
   // unique_violation: a race past the service's own "already used" check.
   '23505': { code: 'rest_conflict', message: 'A value must be unique and is already used.', data: { status: 409 } },
 };

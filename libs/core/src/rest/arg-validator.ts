@@ -82,6 +82,10 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
 
   // WordPress's order: the type's own checks (lengths, pattern, bounds), then enum, then format.
   if (typeof current === 'string') {
+    // PostgreSQL cannot store U+0000 in text: refused here rather than failing at the database.
+    if (current.includes('\u0000')) {
+      return { problem: { code: 'rest_invalid_characters', message: `${name} must not contain NUL characters.` } };
+    }
     const length = [...current].length;
     if (schema.minLength !== undefined && length < schema.minLength) {
       const unit = schema.minLength === 1 ? 'character' : 'characters';
