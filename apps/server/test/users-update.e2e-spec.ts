@@ -173,6 +173,9 @@ describe('user updates and deletions (e2e)', () => {
     expect(response.body).not.toHaveProperty('password');
     const read = await request('GET', '/wp-json/wp/v2/users/me?context=edit', key);
     expect(read.body).toMatchObject({ name: 'Ada Lovelace', email: changes.email, slug: `ada-lovelace-${counter}` });
+    // An empty url clears it; fields not sent stay as they were.
+    const cleared = await request('PATCH', '/wp-json/wp/v2/users/me', key, { url: '' });
+    expect(cleared.body).toMatchObject({ url: '', name: 'Ada Lovelace', description: 'Analyst' });
     // OPTIONS-style Allow header: an administrator may edit and delete; the user may edit themself.
     expect((await request('GET', `/wp-json/wp/v2/users/${user.user.id}`, keys.admin)).headers.get('allow')).toBe('GET, POST, PUT, PATCH, DELETE');
     expect((await request('GET', `/wp-json/wp/v2/users/${user.user.id}`, key)).headers.get('allow')).toBe('GET, POST, PUT, PATCH');

@@ -45,6 +45,8 @@ describe('argument validation (WordPress rules and messages)', () => {
     expect(validateValue('x'.repeat(70000), { type: 'string', maxLength: 65535 }, 'content')).toEqual({ problem: { code: 'rest_too_long', message: 'content must be at most 65,535 characters long.' } });
     // WordPress checks a string's lengths before its format: an over-long bad email is "too long".
     expect(validateValue('no'.repeat(60), { type: 'string', format: 'email', maxLength: 100 }, 'email')).toHaveProperty('problem.code', 'rest_too_long');
+    expect(validateValue('', { type: 'string', format: 'uri' }, 'url')).toEqual({ value: '' });
+    expect(validateValue('not a url', { type: 'string', format: 'uri' }, 'url')).toHaveProperty('problem.code', 'rest_invalid_url');
     // NUL cannot be stored (PostgreSQL text): refused wherever a string is declared.
     expect(validateValue('a\u0000b', { type: 'string' }, 'search')).toEqual({ problem: { code: 'rest_invalid_characters', message: 'search must not contain NUL characters.' } });
     expect(validateValue(['ok', '\u0000'], { type: 'array', items: { type: 'string' } }, 'roles')).toHaveProperty('problem.code', 'rest_invalid_characters');

@@ -109,7 +109,8 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
     if (schema.format === 'email' && !EMAIL.test(current)) {
       return { problem: { code: 'rest_invalid_email', message: 'Invalid email address.' } };
     }
-    if (schema.format === 'uri') {
+    // An empty URI clears a field (WordPress's esc_url_raw leaves '' empty).
+    if (schema.format === 'uri' && current !== '') {
       try {
         new URL(current);
       } catch {
