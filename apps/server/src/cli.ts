@@ -124,7 +124,7 @@ function buildProgram(): Command {
   const appPassword = program.command('app-password').description('manage application passwords');
   appPassword
     .command('create')
-    .description('create an application password; prints {"uuid": "…", "password": "…", "policy": {…}} (the password is shown once)')
+    .description('create an application password; prints {"uuid": "…", "password": "…"} (and "policy" when limited; the password is shown once)')
     .requiredOption('--user <login>', 'login or email of the owner')
     .requiredOption('--name <name>')
     .option('--app-id <uuid>')
@@ -145,7 +145,11 @@ function buildProgram(): Command {
         // The operator acts in person: the policy is validated for the owner, not bounded by a caller's.
         return app.get(AppPasswordsService).create(owner.id, { name: options.name.trim(), appId: options.appId, policy: policyFromFlags(options) }, { ownerRole: owner.role });
       });
-      print({ uuid: result.grant.id, password: result.password, policy: grantPolicyOf(result.grant.policy, result.grant.expiresAt) });
+      // Issue 3's scripts read exactly {uuid, password}; the policy is echoed only when flags set one.
+      const limited = Object.keys(policyFromFlags(options)).length > 0;
+      print(limited
+        ? { uuid: result.grant.id, password: result.password, policy: grantPolicyOf(result.grant.policy, result.grant.expiresAt) }
+        : { uuid: result.grant.id, password: result.password });
     });
   appPassword
     .command('revoke')

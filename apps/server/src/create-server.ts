@@ -1,10 +1,21 @@
 import fastifyCookie from '@fastify/cookie';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
 import '@gatehouse/access';
 import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
+
+// Nest's per-module and per-route start-up lines bury the few that matter (where, which database).
+const NOISY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+class QuietStartupLogger extends ConsoleLogger {
+  override log(message: unknown, context?: string): void {
+    if (context !== undefined && NOISY_CONTEXTS.has(context)) return;
+    super.log(message, context);
+  }
+}
 
 /** WordPress's `?rest_route=/wp/v2/...` form is the same request as `/wp-json/wp/v2/...`. */
 export function rewriteRestRoute(url: string): string {
@@ -51,7 +62,7 @@ export async function createServer(config: GatehouseConfig, databaseUrl: string,
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
-    logger: options.logger ?? ['log', 'error', 'warn'],
+    logger: options.logger ?? new QuietStartupLogger({ logLevels: ['log', 'error', 'warn'] }),
     bufferLogs: false,
     // WordPress's body rules (empty JSON is no parameters; invalid JSON is rest_invalid_json) replace Nest's parsers.
     bodyParser: false,

@@ -1,4 +1,5 @@
-import { AUTHORIZE_CODE_TTL_MS, Clock, TwoFactorService } from '@gatehouse/authorize-ui';
+import { AUTHORIZE_CODE_TTL_MS, TwoFactorService } from '@gatehouse/authorize-ui';
+import { Clock } from '@gatehouse/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 import { hiddenFields, HttpSession } from './support/http-session';

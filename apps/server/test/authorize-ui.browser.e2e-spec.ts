@@ -1,4 +1,5 @@
-import { Clock, TwoFactorService } from '@gatehouse/authorize-ui';
+import { TwoFactorService } from '@gatehouse/authorize-ui';
+import { Clock } from '@gatehouse/core';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Page, Request } from 'playwright-core';
 import { launchBrowser, screenshot } from './support/browser';

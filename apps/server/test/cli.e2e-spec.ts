@@ -76,13 +76,12 @@ describe('operator CLI (built, e2e)', () => {
     expect(await sql("SELECT login FROM users WHERE login LIKE 'x%' OR login = 'bad/login'")).toEqual([]);
   });
 
-  it('app-password create prints {"uuid": "…", "password": "…", …}, stores only a keyed hash, and keeps --app-id', async () => {
+  it('app-password create prints exactly {"uuid": "…", "password": "…"}, stores only a keyed hash, and keeps --app-id', async () => {
     const appId = '0b8f8e2c-6c1e-4b8e-9d1a-2f5a2a7b9e11';
     const result = await cli('app-password', 'create', '--user', 'cli-editor', '--name', 'Deploy bot', '--app-id', appId);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    // The documented two fields first; the access lib adds the credential's policy (full by default).
-    expect(result.stdout).toMatch(/^\{"uuid": "[0-9a-f-]{36}", "password": "[A-Za-z0-9]{4}( [A-Za-z0-9]{4}){5}", "policy": \{"type":"full"\}\}\n$/);
+    expect(result.stdout).toMatch(/^\{"uuid": "[0-9a-f-]{36}", "password": "[A-Za-z0-9]{4}( [A-Za-z0-9]{4}){5}"\}\n$/);
     const { uuid, password } = JSON.parse(result.stdout) as { uuid: string; password: string };
     const [grant] = await sql<{ name: string; app_id: string; kind: string }>('SELECT name, app_id, kind FROM grants WHERE id = $1', [uuid]);
     expect(grant).toEqual({ name: 'Deploy bot', app_id: appId, kind: 'app-password' });
@@ -92,6 +91,10 @@ describe('operator CLI (built, e2e)', () => {
     // The owner may be named by email too.
     const byEmail = await cli('app-password', 'create', '--user', 'cli-editor@example.test', '--name', 'By email');
     expect(byEmail.code).toBe(0);
+    // With policy flags, the effective policy is echoed too.
+    const limited = await cli('app-password', 'create', '--user', 'cli-editor', '--name', 'Limited', '--role', 'author');
+    expect(limited.code).toBe(0);
+    expect(JSON.parse(limited.stdout)).toMatchObject({ policy: { type: 'role', role: 'author' } });
   });
 
   it('refuses a bad app-id, an empty name, an unknown user, an unknown or malformed uuid', async () => {

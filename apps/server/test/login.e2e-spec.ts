@@ -1,4 +1,5 @@
-import { Clock, THROTTLE_WINDOW_MS } from '@gatehouse/authorize-ui';
+import { THROTTLE_WINDOW_MS } from '@gatehouse/authorize-ui';
+import { Clock } from '@gatehouse/core';
 import { basic, createTestApp, TestApp, TestUser } from './support/test-app';
 import { hiddenFields, HttpSession } from './support/http-session';
 

@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { CredentialSchemes } from '@gatehouse/access';
 import { AppPasswordsModule } from '@gatehouse/app-passwords';
-import { GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, RestIndexService } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersModule, UsersService } from '@gatehouse/users';
 import { AssetsController } from './assets/assets.controller';
@@ -9,7 +9,6 @@ import { AuthorizeCodesService } from './authorize/authorize-codes.service';
 import { AuthorizeExchangeController, EXCHANGE_ROUTE } from './authorize/authorize-exchange.controller';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
-import { Clock } from './clock';
 import { CsrfService } from './csrf.service';
 import { LoginThrottleService } from './login/login-throttle.service';
 import { LoginController } from './login/login.controller';
@@ -29,8 +28,8 @@ import { TwoFactorService } from './two-factor/two-factor.service';
 @Module({
   imports: [UsersModule, AppPasswordsModule],
   controllers: [LoginController, AuthorizeController, AuthorizeExchangeController, ProfileController, TwoFactorController, AssetsController],
-  providers: [Clock, CsrfService, SessionsService, SessionCookieStrategy, LoginThrottleService, LoginService, TwoFactorService, AuthorizeCodesService, AuthorizeService],
-  exports: [Clock, SessionsService, TwoFactorService],
+  providers: [CsrfService, SessionsService, SessionCookieStrategy, LoginThrottleService, LoginService, TwoFactorService, AuthorizeCodesService, AuthorizeService],
+  exports: [SessionsService, TwoFactorService],
 })
 export class AuthorizeUiModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(

@@ -1,5 +1,4 @@
 export { AuthorizeUiModule } from './authorize-ui.module';
-export { Clock } from './clock';
 export { SessionsService } from './sessions/sessions.service';
 export type { LoginSession } from './sessions/sessions.service';
 export { SESSION_COOKIE } from './sessions/session-cookie';

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Clock, GATEHOUSE_CONFIG } from '@gatehouse/core';
+import { Clock, deriveKey, GATEHOUSE_CONFIG, open, seal } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
 
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 import { createPublicKey, JsonWebKey as NodeJsonWebKey, KeyObject } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decryptSecret, deriveKeyEncryptionKey, encryptSecret } from './key-encryption';
 
 /** The one algorithm access tokens are signed and verified with (ECDSA P-256; jsonwebtoken, under passport-jwt, has no EdDSA). */
 export const SIGNING_ALGORITHM = 'ES256';
@@ -64,7 +63,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly clock: Clock,
   ) {
-    this.encryptionKey = deriveKeyEncryptionKey(config.secret);
+    this.encryptionKey = deriveKey(config.secret, 'gatehouse signing keys v1');
   }
 
   async onModuleInit(): Promise<void> {
@@ -190,7 +189,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
         expiresAt: row.expires_at,
       });
       if (row.retired_at === null && this.signer?.kid !== row.kid) {
-        const privateJwk = JSON.parse(decryptSecret(this.encryptionKey, row.private_key_encrypted, row.kid)) as JWK;
+        const privateJwk = JSON.parse(open(this.encryptionKey, row.private_key_encrypted, row.kid)) as JWK;
         this.signer = { kid: row.kid, key: await importJWK(privateJwk, SIGNING_ALGORITHM) };
       }
     }
@@ -206,7 +205,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     await manager.query(
       `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_encrypted, created_at)
        VALUES ($1, $2, $3, $4, $5) ${ifNoneActive ? 'ON CONFLICT DO NOTHING' : ''}`,
-      [kid, SIGNING_ALGORITHM, JSON.stringify(publicJwk), encryptSecret(this.encryptionKey, JSON.stringify(privateJwk), kid), this.clock.now()],
+      [kid, SIGNING_ALGORITHM, JSON.stringify(publicJwk), seal(this.encryptionKey, JSON.stringify(privateJwk), kid), this.clock.now()],
     );
     return kid;
   }

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../clock';
 import { returnedRows } from '../sql';
 
 export const AUTHORIZE_CODE_TTL_MS = 60_000;

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../clock';
 
 /** Failures allowed per window before the account, or the address, must wait. */
 export const ACCOUNT_FAILURE_LIMIT = 5;

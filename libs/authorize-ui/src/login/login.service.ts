@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { GATEHOUSE_CONFIG, keyedHash, safeEqual } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, keyedHash, safeEqual } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { hashLoginPassword, User, UsersService, verifyLoginPassword } from '@gatehouse/users';
 import { randomBytes } from 'node:crypto';
-import { Clock } from '../clock';
 import { TwoFactorService } from '../two-factor/two-factor.service';
 import { LoginThrottleService } from './login-throttle.service';
 

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PrincipalUser } from '@gatehouse/access';
-import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../clock';
 import { returnedRows } from '../sql';
 
 /** WordPress's cookie lifetimes: two days, or fourteen with "Remember Me". */

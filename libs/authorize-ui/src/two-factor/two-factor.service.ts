@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GATEHOUSE_CONFIG, keyedHash } from '@gatehouse/core';
+import { Clock, deriveKey, GATEHOUSE_CONFIG, keyedHash, open, seal } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { Secret, TOTP } from 'otpauth';
 import { toDataURL } from 'qrcode';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../clock';
-import { deriveKey, open, seal } from '../secret-box';
 import { generateRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes';
 import { returnedRows } from '../sql';
 
