@@ -54,6 +54,8 @@ export function compileMatcher(route: string): RegExp {
 @Injectable()
 export class RestRouteRegistry implements OnApplicationBootstrap {
   private readonly routes = new Map<string, RegisteredRoute>();
+  private namespaceList?: string[];
+  private changes = 0;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -75,6 +77,8 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
 
   add(definition: RestRouteDefinition): void {
     const { method, route, args } = definition;
+    this.changes++;
+    this.namespaceList = undefined;
     const pattern = toWordPressPattern(route);
     let registered = this.routes.get(pattern);
     if (!registered) {
@@ -91,12 +95,19 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
     else registered.endpoints.push({ methods: [method], args });
   }
 
+  /** Changes whenever a route is added, so what is built from the routes knows to rebuild. */
+  get version(): number {
+    return this.changes;
+  }
+
   all(): RegisteredRoute[] {
     return [...this.routes.values()];
   }
 
-  namespaces(): string[] {
-    return [...new Set(this.all().map((route) => route.namespace).filter(Boolean))];
+  /** The namespaces in order of first appearance (computed once per set of routes; do not modify). */
+  namespaces(): readonly string[] {
+    this.namespaceList ??= [...new Set(this.all().map((route) => route.namespace).filter(Boolean))];
+    return this.namespaceList;
   }
 
   /** The route a concrete path (below /wp-json) belongs to, with its path parameters. */
