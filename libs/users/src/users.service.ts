@@ -42,13 +42,6 @@ function slugify(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'user';
 }
 
-/** A caller's own copy of a cached user, so nothing it changes reaches the cache. */
-function copyOf(user: User): User {
-  const copy = Object.assign(new User(), user);
-  copy.registeredAt = new Date(user.registeredAt.getTime());
-  return copy;
-}
-
 @Injectable()
 export class UsersService implements OnModuleDestroy {
   /**
@@ -71,14 +64,20 @@ export class UsersService implements OnModuleDestroy {
     this.byId.dispose();
   }
 
-  async findById(id: number): Promise<User | null> {
+  /**
+   * The user with this id, from the cache or one query. The user is shared with other requests, so it
+   * is frozen (a write throws): copy it to change it, and change users through this service.
+   */
+  async findById(id: number): Promise<Readonly<User> | null> {
     if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return null;
     const key = String(id);
     const cached = await this.byId.getFresh(key);
-    if (cached) return copyOf(cached);
+    if (cached) return cached;
     const snapshot = this.byId.snapshot();
     const user = await this.users.findOneBy({ id });
-    if (user) this.byId.set(key, copyOf(user), snapshot);
+    if (!user) return null;
+    Object.freeze(user);
+    this.byId.set(key, user, snapshot);
     return user;
   }
 
