@@ -25,6 +25,8 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+const MATCH_CACHE_MAX = 1_000;
+
 function namespaceOf(route: string): string {
   const [vendor, version] = route.split('/').filter(Boolean);
   return version !== undefined ? `${vendor}/${version}` : '';
@@ -55,6 +57,7 @@ export function compileMatcher(route: string): RegExp {
 export class RestRouteRegistry implements OnApplicationBootstrap {
   private readonly routes = new Map<string, RegisteredRoute>();
   private namespaceList?: string[];
+  private readonly matches = new Map<string, RouteMatch | null>();
   private changes = 0;
 
   constructor(
@@ -79,6 +82,7 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
     const { method, route, args } = definition;
     this.changes++;
     this.namespaceList = undefined;
+    this.matches.clear();
     const pattern = toWordPressPattern(route);
     let registered = this.routes.get(pattern);
     if (!registered) {
@@ -112,6 +116,17 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
 
   /** The route a concrete path (below /wp-json) belongs to, with its path parameters. */
   match(path: string): RouteMatch | undefined {
+    // Every response's Allow header asks, mostly for the same few paths: remembered (bounded).
+    let found = this.matches.get(path);
+    if (found === undefined) {
+      if (this.matches.size >= MATCH_CACHE_MAX) this.matches.clear();
+      found = this.findMatch(path) ?? null;
+      this.matches.set(path, found);
+    }
+    return found ? { route: found.route, params: { ...found.params } } : undefined;
+  }
+
+  private findMatch(path: string): RouteMatch | undefined {
     const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
     // Literal routes first: `/users/me` is not `/users/(?P<id>...)`, `/introspect` is not a uuid.
     for (const literalFirst of [true, false]) {
