@@ -75,7 +75,8 @@ export class AccessGuard implements CanActivate {
     request.principal = principal;
     request.credentialsChecked = true;
     const ip = clientIp(request);
-    if (principal?.grant) await this.usage.record(principal.grant, ip, this.clock.now());
+    const now = this.clock.now();
+    if (principal?.grant && this.usage.due(principal.grant, now)) await this.usage.record(principal.grant, ip, now);
 
     const route = access.route;
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));
@@ -85,7 +86,7 @@ export class AccessGuard implements CanActivate {
       method: request.method,
       path: route ? routePath(route.route, request.params as Record<string, unknown>) : canonicalRestPath(request.originalUrl ?? request.url),
       ip,
-      now: this.clock.now(),
+      now,
       params: request.wpParams ?? {},
       requirement: access.requirement,
       isPublic: access.isPublic,
