@@ -18,7 +18,7 @@
 const autocannon = require('autocannon');
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, renameSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
@@ -41,6 +41,21 @@ function positiveNumber(name, fallback) {
 const DURATION = positiveNumber('BENCH_DURATION', 10);
 const WARMUP = positiveNumber('BENCH_WARMUP', 2);
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 50);
+
+/**
+ * The server's CPU time so far in microseconds (all its threads), from /proc; undefined where there
+ * is no /proc. Requests per second depend on how the shared cores are split with the load generator
+ * and PostgreSQL; CPU per request is what the server itself costs.
+ */
+function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -98,6 +113,7 @@ function startServer(env) {
   });
   const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? signal)));
   return {
+    pid: child.pid,
     ready,
     output: () => output,
     async stop() {
@@ -147,8 +163,8 @@ function autocannonOptions(baseUrl, prepared, duration) {
 }
 
 function table(rows) {
-  const header = ['scenario', 'req/s', 'p99 ms', 'ratio', 'non-2xx'];
-  const lines = rows.map((row) => [row.name, String(row.rps), String(row.p99_ms), row.ratio.toFixed(2), String(row.failures)]);
+  const header = ['scenario', 'req/s', 'p99 ms', 'ratio', 'CPU µs/req', 'non-2xx'];
+  const lines = rows.map((row) => [row.name, String(row.rps), String(row.p99_ms), row.ratio.toFixed(2), row.server_cpu_us === undefined ? '-' : String(row.server_cpu_us), String(row.failures)]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   const format = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
@@ -199,16 +215,19 @@ async function main() {
     for (const scenario of scenarios) {
       const prepared = (await scenario.prepare(ctx)) ?? {};
       if (WARMUP > 0) await run(autocannonOptions(baseUrl, prepared, WARMUP));
+      const cpuBefore = cpuMicros(server.pid);
       const result = await run(autocannonOptions(baseUrl, prepared, DURATION));
+      const cpuAfter = cpuMicros(server.pid);
       const failures = result.non2xx + result.errors + result.timeouts;
-      rows.push({ name: scenario.name, rps: Math.round(result.requests.average), p99_ms: result.latency.p99, failures });
-      console.log(`bench: ${scenario.name}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms${failures ? `, ${failures} failed requests` : ''}`);
+      const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10 : undefined;
+      rows.push({ name: scenario.name, rps: Math.round(result.requests.average), p99_ms: result.latency.p99, server_cpu_us: cpuPerRequest, failures });
+      console.log(`bench: ${scenario.name}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms${cpuPerRequest !== undefined ? `, ${cpuPerRequest} µs server CPU per request` : ''}${failures ? `, ${failures} failed requests` : ''}`);
     }
     const baseline = rows[0].rps;
     for (const row of rows) row.ratio = baseline > 0 ? Math.round((row.rps / baseline) * 100) / 100 : 0;
 
     console.log('\n' + table(rows) + '\n');
-    const results = { scenarios: rows.map(({ name, rps, p99_ms, ratio }) => ({ name, rps, p99_ms, ratio })) };
+    const results = { scenarios: rows.map(({ name, rps, p99_ms, ratio, server_cpu_us }) => ({ name, rps, p99_ms, ratio, server_cpu_us })) };
     writeFileSync(`${RESULTS}.tmp`, JSON.stringify(results, null, 2) + '\n');
     renameSync(`${RESULTS}.tmp`, RESULTS);
     console.log(`bench: wrote ${RESULTS}`);

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, RestRouteRegistry, toWpError } from '@gatehouse/core';
+import { GatehouseConfig, parseForm, phpJsonStringify, registerBodyParsers, registerResponseFields, RestRouteRegistry, serializeReply, toWpError } from '@gatehouse/core';
 import '@gatehouse/access';
 import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
@@ -74,7 +74,10 @@ export async function createServer(config: GatehouseConfig, databaseUrl: string,
   registerBodyParsers(fastify);
   // Cookies for the login session (authorize-ui). Registered before init so every route can read them.
   await app.register(fastifyCookie);
-  fastify.setReplySerializer((payload) => phpJsonStringify(payload));
+  // WordPress's `_fields` on successful REST responses, before they are serialized.
+  registerResponseFields(fastify);
+  // Fastify sends a Buffer as it does a string; its types only name strings.
+  fastify.setReplySerializer(serializeReply as (payload: unknown) => string);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/wp-json')) {
       // As in WordPress, a response's own Link header (pagination) replaces the API discovery link.

@@ -1,3 +1,4 @@
+import { RestIndexService, RestRouteRegistry } from '@gatehouse/core';
 import { basic, createTestApp, TestApp } from './support/test-app';
 
 const COLLECTION = '/wp/v2/users/(?P<user_id>(?:[\\d]+|me))/application-passwords';
@@ -119,5 +120,37 @@ describe('discovery (e2e)', () => {
     expect(created.status).toBe(201);
     expect((await created.json()).name).toBe('via rest_route');
     expect(await json('/?rest_route=/wp/v2/nothing')).toMatchObject({ code: 'rest_no_route' });
+  });
+});
+
+describe('discovery documents built once (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ GATEHOUSE_ENV: 'production', GATEHOUSE_TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+
+  const index = async (secure: boolean) => (await fetch(`${t.url}/wp-json/`, { headers: secure ? { 'x-forwarded-proto': 'https' } : {} })).json();
+
+  it('keeps one index per kind of request: production over plain HTTP hides secure-only entries, whatever was asked before', async () => {
+    for (let round = 0; round < 2; round++) {
+      expect((await index(true)).authentication).toHaveProperty('application-passwords');
+      expect((await index(false)).authentication).toEqual([]);
+    }
+  });
+
+  it('rebuilds the index and namespace indexes when an authentication method or a route is added later', async () => {
+    await index(true);
+    await index(false);
+    const before = await (await fetch(`${t.url}/wp-json/gatehouse/v1`)).json();
+    t.app.get(RestIndexService).addAuthentication('late-method', { endpoints: { token: 'https://late.example/token' } });
+    expect((await index(true)).authentication['late-method']).toEqual({ endpoints: { token: 'https://late.example/token' } });
+    expect((await index(false)).authentication).toEqual({ 'late-method': { endpoints: { token: 'https://late.example/token' } } });
+
+    t.app.get(RestRouteRegistry).add({ method: 'GET', route: '/gatehouse/v1/late', args: {} });
+    expect((await index(false)).routes).toHaveProperty(['/gatehouse/v1/late']);
+    const after = await (await fetch(`${t.url}/wp-json/gatehouse/v1`)).json();
+    expect(Object.keys(after.routes)).toEqual([...Object.keys(before.routes), '/gatehouse/v1/late']);
   });
 });

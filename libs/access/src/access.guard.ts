@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Clock, Public, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
+import { Clock, Public, RestRouteDefinition, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
-import { Requires, SensitiveRoute, SkipHeaderAuthentication } from './access.decorators';
+import { Requirement, Requires, SensitiveRoute, SensitiveRouteOptions, SkipHeaderAuthentication } from './access.decorators';
 import { decideAccess } from './access-rules';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
 import { clientIp } from './client-ip';
@@ -25,8 +25,20 @@ import { canonicalRestPath, normalizeRoutePath } from './route-rules';
  *      rules and sensitive routes, in the order access-rules.ts states and decides.
  * Which *rows* a caller may touch is the services' business, not this guard's.
  */
+/** What the decorators say about one handler: read once, not on every request. */
+interface HandlerAccess {
+  owner: object;
+  skipHeaderAuthentication: boolean;
+  route: RestRouteDefinition | undefined;
+  requirement: Requirement | undefined;
+  isPublic: boolean;
+  sensitive: SensitiveRouteOptions | undefined;
+}
+
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly handlers = new WeakMap<object, HandlerAccess>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly schemes: CredentialSchemes,
@@ -34,21 +46,39 @@ export class AccessGuard implements CanActivate {
     private readonly clock: Clock,
   ) {}
 
+  /** Decorator metadata is fixed once the application has started: cached per handler (and its class). */
+  private handlerAccess(context: ExecutionContext): HandlerAccess {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    const known = this.handlers.get(handler);
+    if (known && known.owner === owner) return known;
+    const targets = [handler, owner];
+    const access: HandlerAccess = {
+      owner,
+      skipHeaderAuthentication: this.reflector.getAllAndOverride(SkipHeaderAuthentication, targets) ?? false,
+      route: this.reflector.get(RestRouteMetadata, handler),
+      requirement: this.reflector.getAllAndOverride(Requires, targets),
+      isPublic: this.reflector.getAllAndOverride(Public, targets) ?? false,
+      sensitive: this.reflector.getAllAndOverride(SensitiveRoute, targets) || undefined,
+    };
+    this.handlers.set(handler, access);
+    return access;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const targets = [context.getHandler(), context.getClass()];
+    const access = this.handlerAccess(context);
 
-    const principal = this.reflector.getAllAndOverride(SkipHeaderAuthentication, targets)
-      ? undefined
-      : await this.authenticate(request, reply);
+    const principal = access.skipHeaderAuthentication ? undefined : await this.authenticate(request, reply);
     request.principal = principal;
     request.credentialsChecked = true;
     const ip = clientIp(request);
-    if (principal?.grant) await this.usage.record(principal.grant, ip, this.clock.now());
+    const now = this.clock.now();
+    if (principal?.grant && this.usage.due(principal.grant, now)) await this.usage.record(principal.grant, ip, now);
 
-    const route = this.reflector.get(RestRouteMetadata, context.getHandler());
+    const route = access.route;
     if (route) request.wpParams = validateRouteArgs(route.args, collectParams(request));
 
     decideAccess({
@@ -56,11 +86,11 @@ export class AccessGuard implements CanActivate {
       method: request.method,
       path: route ? routePath(route.route, request.params as Record<string, unknown>) : canonicalRestPath(request.originalUrl ?? request.url),
       ip,
-      now: this.clock.now(),
+      now,
       params: request.wpParams ?? {},
-      requirement: this.reflector.getAllAndOverride(Requires, targets),
-      isPublic: this.reflector.getAllAndOverride(Public, targets) ?? false,
-      sensitive: this.reflector.getAllAndOverride(SensitiveRoute, targets) || undefined,
+      requirement: access.requirement,
+      isPublic: access.isPublic,
+      sensitive: access.sensitive,
     });
     return true;
   }

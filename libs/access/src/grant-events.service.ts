@@ -63,8 +63,11 @@ export class GrantEventsService implements OnApplicationBootstrap, OnApplication
     const options = this.dataSource.options as PostgresConnectionOptions;
     const client = new Client({ connectionString: options.url });
     this.client = client;
+    let gone = false;
     const lost = (error?: Error) => {
-      if (this.client !== client || this.closing) return;
+      // A dropped connection reports both `error` and `end`: reconnect once.
+      if (gone || this.client !== client || this.closing) return;
+      gone = true;
       this.connected = false;
       this.emit(ALL_GRANTS);
       if (error) this.logger.warn(`revocation listener lost: ${error.message}; retrying`);

@@ -16,9 +16,14 @@ export class GrantUsageService {
    * it; skipped when the recorded use is under a minute old. `now` comes from the injected Clock.
    */
   async record(grant: PrincipalGrant, ip: string, now: Date): Promise<void> {
-    if (grant.lastUsedAt && now.getTime() - grant.lastUsedAt.getTime() < USAGE_WRITE_INTERVAL_MS) return;
+    if (!this.due(grant, now)) return;
     await this.grants.update({ id: grant.id }, { lastUsedAt: now, lastIp: ip });
     // The principal's grant object is shared with the credential cache: later requests see the write.
     grant.lastUsedAt = now;
+  }
+
+  /** Whether `record` would write: lets a hot path skip awaiting it when it would not. */
+  due(grant: PrincipalGrant, now: Date): boolean {
+    return !grant.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() >= USAGE_WRITE_INTERVAL_MS;
   }
 }

@@ -83,12 +83,26 @@ export function ruleMatches(rule: RouteRule, method: RuleMethod, canonicalPath: 
   return (rule.methods === null || rule.methods.has(method)) && rule.matcher.test(canonicalPath);
 }
 
+const NORMALIZED_PATHS_MAX = 1_000;
+const normalizedPaths = new Map<string, string | null>();
+
 /**
  * A decoded path made canonical: `\` is refused, repeated slashes collapse, `.` and `..` segments
  * are resolved (never above the root), case is folded and a trailing slash dropped. Null when the
  * path cannot be read safely.
  */
 export function normalizeRoutePath(path: string): string | null {
+  // Every request's path is normalized for the access rules, mostly the same few: remembered (bounded).
+  let normalized = normalizedPaths.get(path);
+  if (normalized === undefined) {
+    if (normalizedPaths.size >= NORMALIZED_PATHS_MAX) normalizedPaths.clear();
+    normalized = normalize(path);
+    normalizedPaths.set(path, normalized);
+  }
+  return normalized;
+}
+
+function normalize(path: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(path)) return null;
   const segments: string[] = [];

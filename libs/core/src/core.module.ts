@@ -1,12 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { Clock } from './clock';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GATEHOUSE_CONFIG } from './config/config.tokens';
 import type { GatehouseConfig } from './config/gatehouse-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { WpExceptionFilter } from './errors/wp-exception.filter';
-import { FieldsInterceptor } from './rest/fields.interceptor';
 import { RestIndexController } from './rest/rest-index.controller';
 import { RestIndexService } from './rest/rest-index.service';
 import { RestRouteRegistry } from './rest/rest-route.registry';
@@ -26,7 +25,6 @@ export class CoreModule {
       providers: [
         { provide: GATEHOUSE_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: WpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: FieldsInterceptor },
         RestRouteRegistry,
         RestIndexService,
         Clock,

@@ -2,10 +2,8 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock, deriveKey, GATEHOUSE_CONFIG, open, seal } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
-
-type SigningKey = Awaited<ReturnType<typeof importJWK>>;
-import { createPublicKey, JsonWebKey as NodeJsonWebKey, KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, JWK } from 'jose';
+import { createPrivateKey, createPublicKey, JsonWebKey as NodeJsonWebKey, KeyObject, sign } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** The one algorithm access tokens are signed and verified with (ECDSA P-256; jsonwebtoken, under passport-jwt, has no EdDSA). */
@@ -53,7 +51,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SigningKeys');
   private readonly encryptionKey: Buffer;
   private verificationKeys = new Map<string, VerificationKey>();
-  private signer?: { kid: string; key: SigningKey };
+  private signer?: { kid: string; key: KeyObject };
   private timer?: NodeJS.Timeout;
   private reloading?: Promise<void>;
   private lastUnknownKidReload = 0;
@@ -115,12 +113,20 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return result;
   }
 
-  /** Signs an access token's claims with the active key. */
+  /**
+   * Signs an access token's claims with the active key: a compact JWS (RFC 7515) made with
+   * node:crypto, whose ECDSA signature costs about a third of WebCrypto's (jose's) on every refresh.
+   */
   async sign(claims: Record<string, unknown>): Promise<string> {
     if (!this.signer) await this.reload();
     const signer = this.signer;
     if (!signer) throw new Error('no active signing key');
-    return new SignJWT(claims).setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: 'JWT', kid: signer.kid }).sign(signer.key);
+    const header = Buffer.from(JSON.stringify({ alg: SIGNING_ALGORITHM, typ: 'JWT', kid: signer.kid })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const input = `${header}.${payload}`;
+    // ES256 signatures are the raw r || s pair (RFC 7518 §3.4), not DER.
+    const signature = sign('sha256', Buffer.from(input), { key: signer.key, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
   }
 
   get activeKid(): string | undefined {
@@ -190,7 +196,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       });
       if (row.retired_at === null && this.signer?.kid !== row.kid) {
         const privateJwk = JSON.parse(open(this.encryptionKey, row.private_key_encrypted, row.kid)) as JWK;
-        this.signer = { kid: row.kid, key: await importJWK(privateJwk, SIGNING_ALGORITHM) };
+        this.signer = { kid: row.kid, key: createPrivateKey({ key: privateJwk as NodeJsonWebKey, format: 'jwk' }) };
       }
     }
     this.verificationKeys = keys;

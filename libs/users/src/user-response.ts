@@ -1,4 +1,5 @@
 import { capabilitiesOf } from '@gatehouse/access';
+import { immutableBody } from '@gatehouse/core';
 import { createHash } from 'node:crypto';
 import type { User } from './entities/user.entity';
 
@@ -11,8 +12,28 @@ function avatarUrls(email: string): Record<string, string> {
   return urls;
 }
 
-/** A user as WordPress's REST API shows it, field for field and in the same order, per context. */
-export function userResponse(user: User, context: WpContext, siteUrl: string): Record<string, unknown> {
+/**
+ * Responses for users shared from UsersService's cache (frozen, replaced by a new object when the
+ * user changes), built and serialized once per context: `/users/me` is what every credential's
+ * client asks first and most often.
+ */
+const sharedResponses = new WeakMap<Readonly<User>, Map<string, Record<string, unknown>>>();
+
+/**
+ * A user as WordPress's REST API shows it, field for field and in the same order, per context. For a
+ * frozen (cached) user the answer is frozen too: a caller that wants to change it builds a copy.
+ */
+export function userResponse(user: Readonly<User>, context: WpContext, siteUrl: string): Record<string, unknown> {
+  if (!Object.isFrozen(user)) return buildUserResponse(user, context, siteUrl);
+  let responses = sharedResponses.get(user);
+  if (!responses) sharedResponses.set(user, (responses = new Map()));
+  const key = `${context} ${siteUrl}`;
+  let response = responses.get(key);
+  if (!response) responses.set(key, (response = immutableBody(buildUserResponse(user, context, siteUrl))));
+  return response;
+}
+
+function buildUserResponse(user: Readonly<User>, context: WpContext, siteUrl: string): Record<string, unknown> {
   const self = `${siteUrl}/wp-json/wp/v2/users/${user.id}`;
   const link = `${siteUrl}/author/${user.slug}/`;
   const links = { self: [{ href: self }], collection: [{ href: `${siteUrl}/wp-json/wp/v2/users` }] };

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { ALL_GRANTS, GrantEventsService, isRoleName, RoleName } from '@gatehouse/access';
+import { ALL_GRANTS, GrantEventsService, GrantScopedCache, isRoleName, RoleName } from '@gatehouse/access';
 import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
@@ -102,17 +102,42 @@ function invalidSlug(): WpError {
 }
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleDestroy {
+  /**
+   * Users by id, so a credential's request (`/users/me`, a token's owner) costs no query. Entries
+   * belong to no grant: every change to a user publishes ALL_GRANTS (as cached principals carry the
+   * role, login and email too), which empties it in every process; see GrantScopedCache.
+   */
+  private readonly byId: GrantScopedCache<User>;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly grantEvents: GrantEventsService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
-  ) {}
+  ) {
+    this.byId = new GrantScopedCache<User>(grantEvents, { grantOf: () => undefined });
+  }
 
-  findById(id: number): Promise<User | null> {
-    if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return Promise.resolve(null);
-    return this.users.findOneBy({ id });
+  onModuleDestroy(): void {
+    this.byId.dispose();
+  }
+
+  /**
+   * The user with this id, from the cache or one query. The user is shared with other requests, so it
+   * is frozen (a write throws): copy it to change it, and change users through this service.
+   */
+  async findById(id: number): Promise<Readonly<User> | null> {
+    if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return null;
+    const key = String(id);
+    const cached = await this.byId.getFresh(key);
+    if (cached) return cached;
+    const snapshot = this.byId.snapshot();
+    const user = await this.users.findOneBy({ id });
+    if (!user) return null;
+    Object.freeze(user);
+    this.byId.set(key, user, snapshot);
+    return user;
   }
 
   /** WordPress looks up logins and emails without regard to case. */

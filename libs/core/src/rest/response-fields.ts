@@ -1,6 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+
 /**
  * WordPress's `_fields` rules (rest_filter_response_fields, rest_is_field_included), applied once for
- * every REST response by the fields interceptor, so no controller filters its own output.
+ * every REST response by the hook `registerResponseFields` installs, so no controller filters its own output.
  */
 
 type Json = unknown;
@@ -92,4 +94,18 @@ export function filterResponseFields(body: Json, rawFields: unknown): Json {
   const filtered = intersect(data, tree);
   if (!wantLinks || links === undefined) return filtered;
   return { ...(Array.isArray(filtered) ? {} : (filtered as Record<string, Json>)), _links: links };
+}
+
+/**
+ * Applies `_fields` to every successful REST response (errors are never filtered, as in WordPress),
+ * once, globally: controllers return whole items and never look at `_fields`. A Fastify
+ * `preSerialization` hook rather than a Nest interceptor: an interceptor puts every route's result
+ * through rxjs, which cost most requests more than the filter itself does the few that ask for it.
+ */
+export function registerResponseFields(fastify: FastifyInstance): void {
+  fastify.addHook('preSerialization', (request, reply, payload, done) => {
+    const fields = (request.query as Record<string, unknown> | undefined)?._fields;
+    if (fields === undefined || reply.statusCode >= 400 || !request.url.startsWith('/wp-json')) return done(null, payload);
+    done(null, filterResponseFields(payload, fields));
+  });
 }

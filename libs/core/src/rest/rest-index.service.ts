@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GATEHOUSE_CONFIG } from '../config/config.tokens';
 import type { GatehouseConfig } from '../config/gatehouse-config';
 import type { ArgSchema, RouteArgs } from './arg-schema';
+import { immutableBody } from './php-json';
 import { RegisteredRoute, RestRouteRegistry } from './rest-route.registry';
 
 // rest_get_allowed_schema_keywords(): the only argument keywords WordPress shows in the index.
@@ -43,6 +44,13 @@ export interface IndexRequest {
 @Injectable()
 export class RestIndexService {
   private readonly authentication = new Map<string, Authentication>();
+  /**
+   * Built documents, which change only with the routes, the advertised authentication and (for the
+   * site index) whether the request may see secure-only entries: immutable bodies (see
+   * `immutableBody`), so a request costs neither building nor serializing them.
+   */
+  private readonly built = new Map<string, Record<string, unknown>>();
+  private builtFor = -1;
 
   constructor(
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
@@ -55,6 +63,21 @@ export class RestIndexService {
    */
   addAuthentication(method: string, description: unknown, options: { secureOnly?: boolean } = {}): void {
     this.authentication.set(method, { description, secureOnly: options.secureOnly ?? false });
+    this.built.clear();
+  }
+
+  /** A built document by key, rebuilt after the routes or the authentication changed. */
+  private cached(key: string, build: () => Record<string, unknown>): Record<string, unknown> {
+    if (this.builtFor !== this.registry.version) {
+      this.built.clear();
+      this.builtFor = this.registry.version;
+    }
+    let document = this.built.get(key);
+    if (!document) {
+      document = immutableBody(build());
+      this.built.set(key, document);
+    }
+    return document;
   }
 
   restUrl(route = '/'): string {
@@ -96,13 +119,18 @@ export class RestIndexService {
     return namespace ? this.namespaceRoute(namespace) : undefined;
   }
 
+  /** The `/wp-json/` index (an immutable body: see `immutableBody`). */
   siteIndex(request: IndexRequest): Record<string, unknown> {
+    const hideSecureOnly = this.config.env === 'production' && !request.secure;
+    return this.cached(hideSecureOnly ? 'site:plain' : 'site', () => this.buildSiteIndex(hideSecureOnly));
+  }
+
+  private buildSiteIndex(hideSecureOnly: boolean): Record<string, unknown> {
     const routes: Record<string, unknown> = { '/': this.rootRoute() };
     for (const namespace of this.registry.namespaces()) {
       routes[`/${namespace}`] = this.namespaceRoute(namespace);
       for (const route of this.registry.all()) if (route.namespace === namespace) routes[route.pattern] = this.describeRoute(route, 'view');
     }
-    const hideSecureOnly = this.config.env === 'production' && !request.secure;
     const authentication: Record<string, unknown> = {};
     for (const [method, entry] of this.authentication) if (!(entry.secureOnly && hideSecureOnly)) authentication[method] = entry.description;
     return {
@@ -123,9 +151,14 @@ export class RestIndexService {
     };
   }
 
+  /** A namespace's index (an immutable body), or undefined for an unknown namespace. */
   namespaceIndex(namespace: string): Record<string, unknown> | undefined {
+    if (!this.registry.namespaces().includes(namespace)) return undefined;
+    return this.cached(`namespace:${namespace}`, () => this.buildNamespaceIndex(namespace));
+  }
+
+  private buildNamespaceIndex(namespace: string): Record<string, unknown> {
     const routes = this.registry.all().filter((route) => route.namespace === namespace);
-    if (routes.length === 0) return undefined;
     const described: Record<string, unknown> = { [`/${namespace}`]: this.namespaceRoute(namespace) };
     for (const route of routes) described[route.pattern] = this.describeRoute(route, 'view');
     return { namespace, routes: described, _links: { up: [{ href: this.restUrl('/') }] } };

@@ -25,6 +25,8 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+const MATCH_CACHE_MAX = 1_000;
+
 function namespaceOf(route: string): string {
   const [vendor, version] = route.split('/').filter(Boolean);
   return version !== undefined ? `${vendor}/${version}` : '';
@@ -54,6 +56,9 @@ export function compileMatcher(route: string): RegExp {
 @Injectable()
 export class RestRouteRegistry implements OnApplicationBootstrap {
   private readonly routes = new Map<string, RegisteredRoute>();
+  private namespaceList?: string[];
+  private readonly matches = new Map<string, RouteMatch | null>();
+  private changes = 0;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -75,6 +80,9 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
 
   add(definition: RestRouteDefinition): void {
     const { method, route, args } = definition;
+    this.changes++;
+    this.namespaceList = undefined;
+    this.matches.clear();
     const pattern = toWordPressPattern(route);
     let registered = this.routes.get(pattern);
     if (!registered) {
@@ -91,16 +99,34 @@ export class RestRouteRegistry implements OnApplicationBootstrap {
     else registered.endpoints.push({ methods: [method], args });
   }
 
+  /** Changes whenever a route is added, so what is built from the routes knows to rebuild. */
+  get version(): number {
+    return this.changes;
+  }
+
   all(): RegisteredRoute[] {
     return [...this.routes.values()];
   }
 
-  namespaces(): string[] {
-    return [...new Set(this.all().map((route) => route.namespace).filter(Boolean))];
+  /** The namespaces in order of first appearance (computed once per set of routes; do not modify). */
+  namespaces(): readonly string[] {
+    this.namespaceList ??= [...new Set(this.all().map((route) => route.namespace).filter(Boolean))];
+    return this.namespaceList;
   }
 
   /** The route a concrete path (below /wp-json) belongs to, with its path parameters. */
   match(path: string): RouteMatch | undefined {
+    // Every response's Allow header asks, mostly for the same few paths: remembered (bounded).
+    let found = this.matches.get(path);
+    if (found === undefined) {
+      if (this.matches.size >= MATCH_CACHE_MAX) this.matches.clear();
+      found = this.findMatch(path) ?? null;
+      this.matches.set(path, found);
+    }
+    return found ? { route: found.route, params: { ...found.params } } : undefined;
+  }
+
+  private findMatch(path: string): RouteMatch | undefined {
     const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
     // Literal routes first: `/users/me` is not `/users/(?P<id>...)`, `/introspect` is not a uuid.
     for (const literalFirst of [true, false]) {
