@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Clock, Public, RestRouteDefinition, RestRouteMetadata, validateRouteArgs } from '@gatehouse/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { Requirement, Requires, SensitiveRoute, SensitiveRouteOptions, SkipHeaderAuthentication } from './access.decorators';
 import { decideAccess } from './access-rules';
 import { authorizationScheme, MAX_AUTHORIZATION_LENGTH, malformedAuthorization } from './authorization-header';
@@ -115,7 +114,7 @@ export class AccessGuard implements CanActivate {
       };
       // A strategy that passes (credentials it must ignore, e.g. over plain HTTP in production) leaves the request anonymous.
       const passed = (error?: unknown) => (error ? reject(error) : resolve(undefined));
-      passport.authenticate(strategy, { session: false }, done)(request, reply.raw, passed);
+      this.schemes.authenticator.authenticate(strategy, { session: false }, done)(request, reply.raw, passed);
     });
   }
 }

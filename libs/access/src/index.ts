@@ -10,6 +10,7 @@ export type { PolicyContext, Containment, CompiledRules } from './policy';
 export { parseRule, canonicalRestPath, normalizeRoutePath, globCovers, globsIntersect, ruleCovers, rulesIntersect, ruleMatches, ruleMethodOf, RuleSyntaxError, RULE_METHODS } from './route-rules';
 export type { RouteRule, RuleMethod } from './route-rules';
 export { CredentialSchemes } from './credential-schemes';
+export type { CredentialStrategy } from './credential-schemes';
 export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
 export { GrantScopedCache } from './grant-scoped-cache';
 export type { GrantScopedCacheOptions } from './grant-scoped-cache';

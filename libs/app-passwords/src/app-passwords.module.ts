@@ -8,7 +8,7 @@ import { AppPasswordsController } from './app-passwords.controller';
 import { AppPasswordsService } from './app-passwords.service';
 import { CredentialCache } from './credential-cache';
 import { AppPassword } from './entities/app-password.entity';
-import { APP_PASSWORD_STRATEGY, AppPasswordStrategy } from './strategies/app-password.strategy';
+import { AppPasswordStrategy } from './strategies/app-password.strategy';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AppPassword]), UsersModule],
@@ -19,12 +19,13 @@ import { APP_PASSWORD_STRATEGY, AppPasswordStrategy } from './strategies/app-pas
 export class AppPasswordsModule implements OnModuleInit {
   constructor(
     private readonly schemes: CredentialSchemes,
+    private readonly strategy: AppPasswordStrategy,
     private readonly index: RestIndexService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   onModuleInit(): void {
-    this.schemes.register('basic', APP_PASSWORD_STRATEGY);
+    this.schemes.register('basic', this.strategy);
     // Like wp_is_application_passwords_available(): not advertised over plain HTTP in production.
     this.index.addAuthentication(
       'application-passwords',

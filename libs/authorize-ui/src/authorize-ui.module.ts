@@ -15,7 +15,7 @@ import { LoginController } from './login/login.controller';
 import { LoginService } from './login/login.service';
 import { AUTHORIZE_PATH } from './pages/authorize.pages';
 import { ProfileController } from './profile/profile.controller';
-import { SESSION_COOKIE_STRATEGY, SessionCookieStrategy } from './sessions/session-cookie.strategy';
+import { SessionCookieStrategy } from './sessions/session-cookie.strategy';
 import { SessionsService } from './sessions/sessions.service';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { TwoFactorService } from './two-factor/two-factor.service';
@@ -34,6 +34,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
 export class AuthorizeUiModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly schemes: CredentialSchemes,
+    private readonly sessionCookieStrategy: SessionCookieStrategy,
     private readonly index: RestIndexService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly users: UsersService,
@@ -41,7 +42,7 @@ export class AuthorizeUiModule implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.schemes.registerFallback(SESSION_COOKIE_STRATEGY);
+    this.schemes.registerFallback(this.sessionCookieStrategy);
     // A new login password ends the user's other browser sessions, whoever changed it.
     this.users.addLifecycleHooks({ afterPasswordChange: (manager, userId, keep) => this.sessions.revokeAllInTransaction(manager, userId, keep) });
   }

@@ -8,7 +8,7 @@ import { AccessTokensService } from './access-tokens.service';
 import { GrantStateCache } from './grant-state.cache';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { SigningKeysService } from './signing-keys.service';
-import { JWT_STRATEGY, JwtStrategy } from './strategies/jwt.strategy';
+import { JwtStrategy } from './strategies/jwt.strategy';
 import { TokensController, WellKnownJwksController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
@@ -22,12 +22,13 @@ import { TokensService } from './tokens.service';
 export class TokensModule implements OnModuleInit {
   constructor(
     private readonly schemes: CredentialSchemes,
+    private readonly strategy: JwtStrategy,
     private readonly index: RestIndexService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   onModuleInit(): void {
-    this.schemes.register('bearer', JWT_STRATEGY);
+    this.schemes.register('bearer', this.strategy);
     const rest = `${this.config.siteUrl}/wp-json`;
     this.index.addAuthentication('jwt', {
       endpoints: {

@@ -1,9 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { parseBasicCredentials } from '@gatehouse/access';
 import { GATEHOUSE_CONFIG } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { AppPasswordsService } from '../app-passwords.service';
 
@@ -15,7 +14,7 @@ export const APP_PASSWORD_STRATEGY = 'app-password';
  * which is unmaintained, splits on every colon and uses the deprecated Buffer constructor.)
  */
 @Injectable()
-export class AppPasswordStrategy extends Strategy implements OnModuleInit {
+export class AppPasswordStrategy extends Strategy {
   name = APP_PASSWORD_STRATEGY;
 
   constructor(
@@ -25,9 +24,6 @@ export class AppPasswordStrategy extends Strategy implements OnModuleInit {
     super();
   }
 
-  onModuleInit(): void {
-    passport.use(APP_PASSWORD_STRATEGY, this as unknown as passport.Strategy);
-  }
 
   // Passport hands over whatever request object the framework has: Fastify's, here.
   override authenticate(raw: unknown): void {

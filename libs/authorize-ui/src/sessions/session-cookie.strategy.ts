@@ -1,8 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { clientIp, Principal } from '@gatehouse/access';
 import { WpError } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { CsrfService } from '../csrf.service';
 import { SESSION_COOKIE } from './session-cookie';
@@ -26,7 +25,7 @@ function restNonceOf(request: FastifyRequest): string | undefined {
  * Pages protect their forms with their own CSRF tokens.
  */
 @Injectable()
-export class SessionCookieStrategy extends Strategy implements OnModuleInit {
+export class SessionCookieStrategy extends Strategy {
   name = SESSION_COOKIE_STRATEGY;
 
   constructor(
@@ -36,9 +35,6 @@ export class SessionCookieStrategy extends Strategy implements OnModuleInit {
     super();
   }
 
-  onModuleInit(): void {
-    passport.use(SESSION_COOKIE_STRATEGY, this as unknown as passport.Strategy);
-  }
 
   override authenticate(raw: unknown): void {
     const request = raw as FastifyRequest;

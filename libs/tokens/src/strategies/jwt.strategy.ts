@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy } from 'passport-jwt';
 import { AccessTokensService } from '../access-tokens.service';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../signing-keys.service';
@@ -54,7 +53,7 @@ function protectedHeader(token: string): { alg?: unknown; kid?: unknown } | unde
  * system clock), with the same 30 s leeway; then the grant must still be active.
  */
 @Injectable()
-export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
+export class JwtStrategy extends PassportJwtStrategy {
   /**
    * A client sends the same token for its whole life: what passport-jwt established about those exact
    * bytes (a pure function of the token and our keys) is remembered, so a repeat costs a map lookup
@@ -110,9 +109,6 @@ export class JwtStrategy extends PassportJwtStrategy implements OnModuleInit {
     this.verifiedTokens = verifiedTokens;
   }
 
-  onModuleInit(): void {
-    passport.use(JWT_STRATEGY, this as unknown as passport.Strategy);
-  }
 
   // Passport hands over whatever request object the framework has: Fastify's, here.
   override authenticate(raw: unknown, options?: object): void {
