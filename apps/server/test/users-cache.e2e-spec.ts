@@ -127,7 +127,7 @@ describe('the users cache (e2e)', () => {
 
     const events = a.app.get(GrantEventsService);
     const lost = heard(a, ALL_GRANTS);
-    await b.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN gatehouse_grants' AND pid <> pg_backend_pid()`);
+    await b.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gatehouse-grant-listener' AND pid <> pg_backend_pid()`);
     await lost;
     expect(events.listening).toBe(false);
 

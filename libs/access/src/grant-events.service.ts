@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 export const GRANT_CHANNEL = 'gatehouse_grants';
+export const LISTENER_APPLICATION_NAME = 'gatehouse-grant-listener';
 /** Payload meaning "anything may have changed" (a user's role, a bulk revocation). */
 export const ALL_GRANTS = '*';
 
@@ -23,6 +24,9 @@ export class GrantEventsService implements OnApplicationBootstrap, OnApplication
   private connected = false;
   private closing = false;
   private retry?: NodeJS.Timeout;
+  /** The round trip under way on the listening connection, and the one queued behind it. */
+  private running?: Promise<void>;
+  private waiting?: Promise<void>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -55,13 +59,40 @@ export class GrantEventsService implements OnApplicationBootstrap, OnApplication
     this.emit(grantId);
   }
 
+  /**
+   * Resolves once every notification committed before this call has been handled here. PostgreSQL
+   * hands a listening session its pending notifications before it answers a query, so one round
+   * trip on the listening connection that *starts* after the call is enough. Callers arriving while a
+   * round trip is under way share the next one, so a busy server pays one trip per batch, not per
+   * request. Rejects when the listener is down (callers then read the database instead).
+   */
+  caughtUp(): Promise<void> {
+    const client = this.client;
+    if (!this.connected || !client) return Promise.reject(new Error('revocation listener is down'));
+    if (this.waiting) return this.waiting;
+    const start = (): Promise<void> => {
+      this.waiting = undefined;
+      const trip = client.query('SELECT 1').then(() => undefined);
+      this.running = trip;
+      const clear = () => {
+        if (this.running === trip) this.running = undefined;
+      };
+      trip.then(clear, clear);
+      return trip;
+    };
+    if (!this.running) return start();
+    this.waiting = this.running.then(start, start);
+    return this.waiting;
+  }
+
   private emit(grantId: string): void {
     for (const listener of this.listeners) listener(grantId);
   }
 
   private async connect(): Promise<void> {
     const options = this.dataSource.options as PostgresConnectionOptions;
-    const client = new Client({ connectionString: options.url });
+    // Named, so operators (and tests) can tell the listening session apart in pg_stat_activity.
+    const client = new Client({ connectionString: options.url, application_name: LISTENER_APPLICATION_NAME });
     this.client = client;
     let gone = false;
     const lost = (error?: Error) => {
@@ -69,6 +100,8 @@ export class GrantEventsService implements OnApplicationBootstrap, OnApplication
       if (gone || this.client !== client || this.closing) return;
       gone = true;
       this.connected = false;
+      this.running = undefined;
+      this.waiting = undefined;
       this.emit(ALL_GRANTS);
       if (error) this.logger.warn(`revocation listener lost: ${error.message}; retrying`);
       this.retry = setTimeout(() => void this.connect(), 1000);

@@ -56,13 +56,17 @@ export class GrantScopedCache<V> {
   }
 
   /**
-   * `get`, after one turn of the event loop when there is an entry to trust. A notification from
-   * another process can reach this process's socket just before a request does, and Node may hand
-   * the request to us first, in the same poll; yielding once lets the notification be handled.
+   * `get`, once every revocation committed before this call has been heard (`GrantEventsService.caughtUp`):
+   * a notification from another process may still be on its way when a request arrives, and a
+   * cached answer must not outrun it. Misses cost nothing extra: they read the database anyway.
    */
   async getFresh(key: string): Promise<V | undefined> {
     if (!this.entries.has(key)) return undefined;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      await this.events.caughtUp();
+    } catch {
+      return undefined;
+    }
     return this.get(key);
   }
 

@@ -11,7 +11,7 @@ export { parseRule, canonicalRestPath, normalizeRoutePath, globCovers, globsInte
 export type { RouteRule, RuleMethod } from './route-rules';
 export { CredentialSchemes } from './credential-schemes';
 export type { CredentialStrategy } from './credential-schemes';
-export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL } from './grant-events.service';
+export { GrantEventsService, ALL_GRANTS, GRANT_CHANNEL, LISTENER_APPLICATION_NAME } from './grant-events.service';
 export { GrantScopedCache } from './grant-scoped-cache';
 export type { GrantScopedCacheOptions } from './grant-scoped-cache';
 export { GrantUsageService, USAGE_WRITE_INTERVAL_MS } from './grant-usage.service';
