@@ -126,11 +126,15 @@ export class UsersService implements OnModuleDestroy {
   /**
    * The user with this id, from the cache or one query. The user is shared with other requests, so it
    * is frozen (a write throws): copy it to change it, and change users through this service.
+   * Unlike the credential caches, this one does not wait for the revocation listener to catch up
+   * (`getFresh`): no credential is accepted on the strength of this row (principals carry their own,
+   * fresh, role), so a change made by another instance may show here a few milliseconds late, and a
+   * request does not pay a second round trip for it.
    */
   async findById(id: number): Promise<Readonly<User> | null> {
     if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return null;
     const key = String(id);
-    const cached = await this.byId.getFresh(key);
+    const cached = this.byId.get(key);
     if (cached) return cached;
     const snapshot = this.byId.snapshot();
     const user = await this.users.findOneBy({ id });
