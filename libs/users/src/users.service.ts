@@ -24,19 +24,7 @@ export interface CreateUserInput {
 }
 
 /** Fields an update may change (WordPress's wp_update_user, less the login, which is fixed). */
-export interface UpdateUserInput {
-  email?: string;
-  name?: string;
-  firstName?: string;
-  lastName?: string;
-  nickname?: string;
-  description?: string;
-  url?: string;
-  locale?: string;
-  slug?: string;
-  role?: RoleName;
-  password?: string;
-}
+export type UpdateUserInput = Partial<Omit<CreateUserInput, 'login'>>;
 
 /**
  * What other libs do when a user changes, inside the change's transaction (the users lib knows
