@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { grantPolicyOf, isRoleName } from '@gatehouse/access';
 import { AppPasswordsService } from '@gatehouse/app-passwords';
-import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
+import { canConnect, ConfigError, EmbeddedDatabase, embeddedUrl, GatehouseConfig, isUuid, isUuidIgnoringCase, loadConfig, readConnectionFile, runMigrations, startEmbeddedPostgres, WpError } from '@gatehouse/core';
 import { SigningKeysService } from '@gatehouse/tokens';
 import { UsersService } from '@gatehouse/users';
 import { Command, CommanderError } from 'commander';
@@ -81,7 +81,6 @@ function fail(code: string, message: string, exitCode: number): never {
   process.exit(exitCode);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The same shape the REST API accepts for `email` (format: email).
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -134,7 +133,7 @@ function buildProgram(): Command {
     .option('--expires <date-time>', 'expiry, e.g. 2030-01-31T00:00:00Z (UTC when no zone is given)')
     .option('--ip <cidr>', 'allowed address range, e.g. 203.0.113.0/24 (repeatable)', collect, [])
     .action(async (options: { user: string; name: string; appId?: string } & PolicyFlags) => {
-      if (options.appId !== undefined && !UUID.test(options.appId)) {
+      if (options.appId !== undefined && !isUuid(options.appId)) {
         throw new CliError('rest_invalid_uuid', `--app-id "${options.appId}" is not a valid lowercase UUID.`);
       }
       if (options.name.trim() === '') throw new CliError('rest_invalid_param', 'name must not be empty.');
@@ -157,7 +156,7 @@ function buildProgram(): Command {
     .requiredOption('--user <login>', 'login or email of the owner')
     .requiredOption('--uuid <uuid>')
     .action(async (options: { user: string; uuid: string }) => {
-      if (!UUID.test(options.uuid.toLowerCase())) throw new CliError('rest_invalid_uuid', `--uuid "${options.uuid}" is not a valid UUID.`);
+      if (!isUuidIgnoringCase(options.uuid)) throw new CliError('rest_invalid_uuid', `--uuid "${options.uuid}" is not a valid UUID.`);
       await withApp(async (app) => {
         const owner = await findUser(app, options.user);
         const service = app.get(AppPasswordsService);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Grant, GrantEventsService, GrantPolicy, grantPolicyOf, parsePolicy, Principal, policyWithin, RoleName, splitPolicy } from '@gatehouse/access';
-import { Clock, GATEHOUSE_CONFIG, keyedHash, safeEqual, WpError } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, isUuidIgnoringCase, keyedHash, safeEqual, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import { randomUUID } from 'node:crypto';
@@ -108,7 +108,7 @@ export class AppPasswordsService {
   }
 
   async findActive(userId: number, uuid: string): Promise<Grant | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) return null;
+    if (!isUuidIgnoringCase(uuid)) return null;
     return this.grants.findOneBy({ id: uuid.toLowerCase(), userId, kind: 'app-password', revokedAt: IsNull() });
   }
 

@@ -26,3 +26,4 @@ export { wpDate } from './rest/wp-date';
 export { keyedHash, safeEqual } from './secrets/keyed-hash';
 export { registerBodyParsers, parseForm } from './rest/body-parsers';
 export { deriveKey, seal, open } from './secrets/secret-box';
+export { isUuid, isUuidIgnoringCase } from './uuid';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { grantPolicyOf } from '@gatehouse/access';
 import type { GrantPolicy, Principal, PrincipalGrant, RoleName } from '@gatehouse/access';
-import { Clock, GATEHOUSE_CONFIG } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, isUuid } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -49,7 +49,6 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A grant joined with its user, as the token paths read it. */
 export interface GrantRow {
@@ -144,7 +143,7 @@ export class AccessTokensService {
       throw TokenErrors.malformed('The token is not valid yet.');
     }
     const { sub, api_key: grantId, fam, jti } = claims;
-    if (typeof sub !== 'string' || typeof grantId !== 'string' || !UUID.test(grantId) || typeof fam !== 'string' || typeof jti !== 'string') {
+    if (typeof sub !== 'string' || typeof grantId !== 'string' || !isUuid(grantId) || typeof fam !== 'string' || typeof jti !== 'string') {
       throw TokenErrors.malformed();
     }
     const state = await this.grantState(grantId);

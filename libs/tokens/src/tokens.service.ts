@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Grant, GrantUsageService, parseBasicCredentials, Principal } from '@gatehouse/access';
 import { APP_PASSWORD_LENGTH, AppPasswordsService, normalizeAppPassword } from '@gatehouse/app-passwords';
-import { Clock, GATEHOUSE_CONFIG, WpError } from '@gatehouse/core';
+import { Clock, GATEHOUSE_CONFIG, isUuidIgnoringCase, WpError } from '@gatehouse/core';
 import type { GatehouseConfig } from '@gatehouse/core';
 import { UsersService } from '@gatehouse/users';
 import type { Repository } from 'typeorm';
@@ -32,7 +32,6 @@ export interface TokenRequest {
   secure: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const APP_PASSWORD_SHAPE = new RegExp(`^[A-Za-z0-9]{${APP_PASSWORD_LENGTH}}$`);
 
 /**
@@ -85,7 +84,7 @@ export class TokensService {
 
   /** api_key is the application password's uuid, api_secret the password (spaces optional). */
   private async authenticateKeyPair(apiKey: string, apiSecret: string): Promise<Principal> {
-    if (!UUID.test(apiKey)) throw TokenErrors.invalidKeyPair();
+    if (!isUuidIgnoringCase(apiKey)) throw TokenErrors.invalidKeyPair();
     const grant = await this.grants.findOneBy({ id: apiKey.toLowerCase(), kind: 'app-password' });
     if (!grant) throw TokenErrors.invalidKeyPair();
     if (grant.revokedAt) throw TokenErrors.revokedKeyPair();

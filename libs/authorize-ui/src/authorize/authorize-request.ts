@@ -1,4 +1,5 @@
 import type { GatehouseEnvironment } from '@gatehouse/core';
+import { isUuid } from '@gatehouse/core';
 
 /** One reason an authorize request is refused; `code` is WordPress's where WordPress has one. */
 export interface AuthorizeProblem {
@@ -21,7 +22,6 @@ export interface AuthorizeRequest {
 
 const BAD_SCHEMES = ['javascript', 'data'];
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // RFC 7636: BASE64URL(SHA256(verifier)) is 43 characters.
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_URL_LENGTH = 2000;
@@ -89,7 +89,7 @@ export function parseAuthorizeRequest(input: Record<string, unknown>, env: Gateh
     const problem = redirectUrlProblem(url, env);
     if (problem) problems.push({ field, ...problem });
   }
-  if (appId !== '' && !UUID.test(appId)) problems.push({ field: 'app_id', code: 'invalid_app_id', message: 'The application ID must be a UUID.' });
+  if (appId !== '' && !isUuid(appId)) problems.push({ field: 'app_id', code: 'invalid_app_id', message: 'The application ID must be a UUID.' });
   if (state !== null && (state.length > MAX_STATE_LENGTH || /[\u0000-\u001f\u007f]/.test(state))) {
     problems.push({ field: 'state', code: 'invalid_state', message: `The state must be at most ${MAX_STATE_LENGTH} printable characters.` });
   }

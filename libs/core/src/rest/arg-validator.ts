@@ -1,4 +1,5 @@
 import { WpError } from '../errors/wp-error';
+import { isUuid } from '../uuid';
 import type { ArgSchema, ArgType, RouteArgs } from './arg-schema';
 
 /**
@@ -13,7 +14,6 @@ interface Problem {
   message: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** wp_sprintf's `%l`: `a`, `a and b`, `a, b, and c`. */
@@ -103,7 +103,7 @@ export function validateValue(value: unknown, schema: ArgSchema, name: string): 
     return { problem: { code: 'rest_not_in_enum', message: `${name} is not one of ${listWithAnd(schema.enum)}.` } };
   }
   if (typeof current === 'string') {
-    if (schema.format === 'uuid' && !UUID.test(current)) {
+    if (schema.format === 'uuid' && !isUuid(current)) {
       return { problem: { code: 'rest_invalid_uuid', message: `${name} is not a valid UUID.` } };
     }
     if (schema.format === 'email' && !EMAIL.test(current)) {
