@@ -17,9 +17,9 @@ describe('application passwords (e2e)', () => {
     admin = await t.createUser('administrator', 'boss');
     editor = await t.createUser('editor', 'ed');
     subscriber = await t.createUser('subscriber', 'sub');
-    adminKey = basic('boss', (await t.createAppPassword(admin.user)).password);
-    editorKey = basic('ed', (await t.createAppPassword(editor.user)).password);
-    subscriberKey = basic('sub', (await t.createAppPassword(subscriber.user)).password);
+    adminKey = await t.basicKey(admin);
+    editorKey = await t.basicKey(editor);
+    subscriberKey = await t.basicKey(subscriber);
   });
   afterAll(() => t.close());
 

@@ -10,7 +10,7 @@ describe('discovery (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const admin = await t.createUser('administrator', 'boss');
-    key = basic('boss', (await t.createAppPassword(admin.user)).password);
+    key = await t.basicKey(admin);
   });
   afterAll(() => t.close());
 

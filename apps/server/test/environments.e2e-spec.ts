@@ -9,7 +9,7 @@ describe('GATEHOUSE_ENV=production (e2e)', () => {
     beforeAll(async () => {
       t = await createTestApp({ GATEHOUSE_ENV: 'production' });
       admin = await t.createUser('administrator', 'boss');
-      key = basic('boss', (await t.createAppPassword(admin.user)).password);
+      key = await t.basicKey(admin);
     });
     afterAll(() => t.close());
 
@@ -51,7 +51,7 @@ describe('GATEHOUSE_ENV=production (e2e)', () => {
     beforeAll(async () => {
       t = await createTestApp({ GATEHOUSE_ENV: 'production', GATEHOUSE_TRUST_PROXY: 'true' });
       const admin = await t.createUser('administrator', 'boss');
-      key = basic('boss', (await t.createAppPassword(admin.user)).password);
+      key = await t.basicKey(admin);
     });
     afterAll(() => t.close());
 
@@ -76,7 +76,7 @@ describe('GATEHOUSE_ENV=production (e2e)', () => {
 
     it('accepts application passwords over plain HTTP and advertises them', async () => {
       const admin = await t.createUser('administrator', 'boss');
-      const key = basic('boss', (await t.createAppPassword(admin.user)).password);
+      const key = await t.basicKey(admin);
       expect((await fetch(`${t.url}/wp-json/wp/v2/users/me`, { headers: { authorization: key } })).status).toBe(200);
       expect((await (await fetch(`${t.url}/wp-json/`)).json()).authentication).toHaveProperty('application-passwords');
     });

@@ -25,7 +25,7 @@ describe('errors in the WordPress envelope (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const admin = await t.createUser('administrator', 'boss');
-    key = basic('boss', (await t.createAppPassword(admin.user)).password);
+    key = await t.basicKey(admin);
   });
   afterAll(() => t.close());
 

@@ -58,7 +58,7 @@ describe('the users cache (e2e)', () => {
 
   it('serves a user from memory: a change that publishes no event is not seen (which is why every change must publish)', async () => {
     const person = await a.createUser('author', 'remembered');
-    const key = basic('remembered', (await a.createAppPassword(person.user)).password);
+    const key = await a.basicKey(person);
     expect((await me(a, key)).name).toBe('remembered');
     await a.dataSource.query('UPDATE users SET display_name = $2 WHERE id = $1', [person.user.id, 'changed quietly']);
     expect((await me(a, key)).name).toBe('remembered');
@@ -83,7 +83,7 @@ describe('the users cache (e2e)', () => {
 
   it('shows a display name changed with an event on the very next /users/me', async () => {
     const person = await a.createUser('subscriber', 'renamed');
-    const key = basic('renamed', (await a.createAppPassword(person.user)).password);
+    const key = await a.basicKey(person);
     expect((await me(a, key)).name).toBe('renamed');
     await rename(a, person.user.id, 'Renamed Person');
     expect((await me(a, key)).name).toBe('Renamed Person');
@@ -122,7 +122,7 @@ describe('the users cache (e2e)', () => {
 
   it('is not trusted while the listener is down, and is emptied when it is back', async () => {
     const person = await a.createUser('subscriber', 'deaf');
-    const key = basic('deaf', (await a.createAppPassword(person.user)).password);
+    const key = await a.basicKey(person);
     expect((await me(a, key)).name).toBe('deaf');
 
     const events = a.app.get(GrantEventsService);

@@ -16,8 +16,8 @@ describe('users (e2e)', () => {
     admin = await t.createUser('administrator', 'boss');
     author = await t.createUser('author', 'writer');
     subscriber = await t.createUser('subscriber', 'reader');
-    adminKey = basic('boss', (await t.createAppPassword(admin.user)).password);
-    authorKey = basic('writer', (await t.createAppPassword(author.user)).password);
+    adminKey = await t.basicKey(admin);
+    authorKey = await t.basicKey(author);
   });
   afterAll(() => t.close());
 

@@ -34,6 +34,8 @@ export interface TestApp {
   createUser(role: RoleName, login?: string): Promise<TestUser>;
   /** Creates an application password for a user (optionally with a policy); returns its uuid and the password as shown once. */
   createAppPassword(user: User, name?: string, policy?: object): Promise<{ uuid: string; password: string }>;
+  /** An `Authorization: Basic` header for a new application password of the user. */
+  basicKey(user: TestUser, name?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     async createAppPassword(user, name = 'test app', policy) {
       const { grant, password } = await appPasswords.create(user.id, { name, policy });
       return { uuid: grant.id, password };
+    },
+    async basicKey(user, name = 'test app') {
+      const { password } = await appPasswords.create(user.user.id, { name });
+      return basic(user.login, password);
     },
     async close() {
       await app.close();
