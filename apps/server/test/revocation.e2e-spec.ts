@@ -1,4 +1,6 @@
+import { GRANT_CHANNEL } from '@gatehouse/access';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { basic, createTestApp, TestApp } from './support/test-app';
 
 describe('secrets and revocation across processes (e2e)', () => {
@@ -67,5 +69,27 @@ describe('secrets and revocation across processes (e2e)', () => {
     expect((await me(a, key)).status).toBe(200);
     expect(await b.appPasswords.revokeAll(owner.user.id)).toBe(1);
     expect((await me(a, key)).status).toBe(401);
+  });
+
+  it('does not serve a cached credential before the revocations committed before the lookup are heard', async () => {
+    // A revocation committed by an outside session (another process): the moment COMMIT returns, the
+    // notification may still be in flight to this process. Looking the credential up right then must
+    // already refuse it; serving the cache without waiting for the listener fails here.
+    const outsider = new Client({ connectionString: a.databaseUrl });
+    await outsider.connect();
+    try {
+      const owner = await a.createUser('subscriber', 'raced');
+      for (let round = 0; round < 20; round++) {
+        const { uuid, password } = await a.createAppPassword(owner.user, `raced ${round}`);
+        await expect(a.appPasswords.authenticate('raced', password)).resolves.toMatchObject({ grant: { id: uuid } });
+        await outsider.query('BEGIN');
+        await outsider.query('UPDATE grants SET revoked_at = now() WHERE id = $1', [uuid]);
+        await outsider.query('SELECT pg_notify($1, $2)', [GRANT_CHANNEL, uuid]);
+        await outsider.query('COMMIT');
+        await expect(a.appPasswords.authenticate('raced', password)).rejects.toMatchObject({ code: 'incorrect_password' });
+      }
+    } finally {
+      await outsider.end();
+    }
   });
 });
